@@ -1,0 +1,30 @@
+# Meter Management for Odoo 18 — run the demo, run the tests.
+# Everything can be overridden from the environment, e.g. `make run PYTHON=/opt/venv/bin/python`.
+
+PYTHON ?= python3
+DB_HOST ?=
+DB_PORT ?=
+DEMO_DB ?= meter_demo
+HTTP_PORT ?= 8069
+ADDONS := meter_management,meter_management_reports
+
+export PYTHON DB_HOST DB_PORT ADDONS
+
+.PHONY: run test lint odoo-tests pytest benchmark help
+
+help:
+	@echo "make run        database $(DEMO_DB) with both add-ons and demo data, server on http://localhost:$(HTTP_PORT)"
+	@echo "make test       lint, Odoo tests of both add-ons on a fresh database, repository tests"
+	@echo "make benchmark  registration benchmarks (not part of make test)"
+
+run:
+	@scripts/run.sh "$(DEMO_DB)" "$(HTTP_PORT)"
+
+test:
+	@scripts/test.sh
+
+lint:
+	@scripts/test.sh --lint-only
+
+benchmark:
+	@$(PYTHON) tests/benchmarks/bench_registration.py

@@ -1,0 +1,81 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    is_meter = fields.Boolean(
+        string="Is a Meter",
+        index=True,
+        help="A meter type: every unit is a meter with its own manufacturer's number.",
+    )
+    meter_manufacturer_id = fields.Many2one("res.partner", string="Manufacturer")
+    meter_model = fields.Char(string="Model")
+    meter_register_template_ids = fields.One2many(
+        "meter.type.register", "product_tmpl_id", string="Registers", copy=True
+    )
+    meter_ct_primary = fields.Float(string="CT Primary (A)", default=1.0)
+    meter_ct_secondary = fields.Float(string="CT Secondary (A)", default=1.0)
+    meter_pt_primary = fields.Float(string="PT Primary (V)", default=1.0)
+    meter_pt_secondary = fields.Float(string="PT Secondary (V)", default=1.0)
+    meter_calibration_validity_months = fields.Integer(
+        string="Calibration Validity (months)",
+        help="How long a passed verification stays valid.",
+    )
+    meter_validity_end_of_year = fields.Boolean(
+        string="Validity Ends on 31 December",
+        help="The validity runs to 31 December of the year in which it would end.",
+    )
+    meter_use_type_id = fields.Many2one("meter.use.type", string="Default Type of Use")
+
+    @api.constrains("is_meter", "is_storable", "tracking")
+    def _check_meter_tracking(self):
+        wrong = self.filtered(
+            lambda tmpl: tmpl.is_meter and (not tmpl.is_storable or tmpl.tracking != "serial")
+        )
+        if wrong:
+            raise ValidationError(
+                self.env._(
+                    "A meter type must be a storable product tracked by serial number: %(types)s",
+                    types=", ".join(wrong.mapped("display_name")),
+                )
+            )
+
+    @api.constrains(
+        "meter_ct_primary", "meter_ct_secondary", "meter_pt_primary", "meter_pt_secondary"
+    )
+    def _check_meter_ratios(self):
+        for tmpl in self.filtered("is_meter"):
+            if (
+                min(
+                    tmpl.meter_ct_primary,
+                    tmpl.meter_ct_secondary,
+                    tmpl.meter_pt_primary,
+                    tmpl.meter_pt_secondary,
+                )
+                <= 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The CT and PT values of meter type %(type)s must be positive.",
+                        type=tmpl.display_name,
+                    )
+                )
+
+    @api.onchange("is_meter")
+    def _onchange_is_meter(self):
+        if self.is_meter:
+            self.update(self._get_meter_product_vals())
+
+    @api.model
+    def _get_meter_product_vals(self):
+        return {"type": "consu", "is_storable": True, "tracking": "serial"}
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("is_meter"):
+                # defaults of inherited fields are already in vals: a meter is always serial-tracked
+                vals.update(self._get_meter_product_vals())
+        return super().create(vals_list)

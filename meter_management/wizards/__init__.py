@@ -1,0 +1,1 @@
+from . import meter_range_registration

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# make test: lint, then every at-install and post-install test of both add-ons on a fresh
+# database, then the repository-level pytest tests against that database; drops it; prints
+# "N passed, N failed" and exits non-zero on any failure. Never skips silently.
+set -uo pipefail
+source "$(dirname "$0")/common.sh"
+cd "$REPO_DIR"
+
+passed=0
+failed=0
+summary() {
+    echo
+    echo "$passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit $?
+}
+
+# 1. Lint: ruff (lint and format) and pylint-odoo with the mandatory configuration.
+echo "== lint"
+if ruff check . && ruff format --check --quiet .; then
+    passed=$((passed + 1))
+else
+    echo "FAILED: ruff"; failed=$((failed + 1))
+fi
+if "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory meter_management meter_management_reports; then
+    passed=$((passed + 1))
+else
+    echo "FAILED: pylint-odoo (mandatory checks)"; failed=$((failed + 1))
+fi
+[ "${1:-}" = "--lint-only" ] && summary
+
+check_odoo
+check_postgres
+
+DB=${TEST_DB:-meter_test_$$}
+PORT=${TEST_HTTP_PORT:-$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+LOG=$(mktemp -t meter_odoo_tests.XXXXXX.log)
+cleanup() { dropdb "${PSQL_ARGS[@]}" --if-exists "$DB" >/dev/null 2>&1 || true; }
+trap cleanup EXIT
+cleanup
+
+# 2. Odoo tests of both add-ons on a fresh database (demo data loads with them).
+echo "== Odoo tests on a fresh database $DB (log: $LOG)"
+"$PYTHON" -m odoo -d "$DB" "${DB_ARGS[@]}" --addons-path="$ADDONS_PATH" -i "$ADDONS" \
+    --test-enable --test-tags="/meter_management,/meter_management_reports" \
+    --stop-after-init --http-port="$PORT" --log-level=test --max-cron-threads=0 >"$LOG" 2>&1
+odoo_rc=$?
+grep -E "(ERROR|CRITICAL|FAIL:|tests when loading|Ran [0-9]+ tests|post-tests in)" "$LOG" | grep -v "^$" | tail -n 60
+# "F failed, E error(s) of N tests when loading database" (one line per loading phase)
+read -r odoo_run odoo_bad < <("$PYTHON" - "$LOG" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read()
+m = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", text)
+if m:
+    f, e, n = map(int, m[-1])
+    print(n, f + e)
+else:
+    print(0, 0)
+PY
+)
+errors_in_log=$(grep -cE " (ERROR|CRITICAL) " "$LOG")
+if [ "$odoo_run" -eq 0 ]; then
+    echo "FAILED: the Odoo test run ran no test (exit $odoo_rc); see $LOG"; failed=$((failed + 1))
+else
+    passed=$((passed + odoo_run - odoo_bad))
+    failed=$((failed + odoo_bad))
+    if [ "$odoo_bad" -eq 0 ] && { [ "$odoo_rc" -ne 0 ] || [ "$errors_in_log" -ne 0 ]; }; then
+        echo "FAILED: Odoo exited $odoo_rc with $errors_in_log error lines in $LOG"; failed=$((failed + 1))
+    fi
+fi
+
+# 3. Repository-level tests: tools, sample data, end-to-end through RPC against a server.
+echo "== repository tests (pytest)"
+PYTEST_LOG=$(mktemp -t meter_pytest.XXXXXX.log)
+MM_TEST_DB="$DB" MM_ADDONS_PATH="$ADDONS_PATH" "$PYTHON" -m pytest -q -p no:cacheprovider tests \
+    --ignore=tests/benchmarks 2>&1 | tee "$PYTEST_LOG"
+read -r py_passed py_failed < <("$PYTHON" - "$PYTEST_LOG" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
+last = [line for line in text if re.search(r"\d+ (passed|failed|error)", line)]
+line = last[-1] if last else ""
+get = lambda word: sum(int(n) for n in re.findall(r"(\d+) " + word, line))
+print(get("passed"), get("failed") + get("error"))
+PY
+)
+if [ "$py_passed" -eq 0 ] && [ "$py_failed" -eq 0 ]; then
+    echo "FAILED: pytest ran no test"; failed=$((failed + 1))
+fi
+passed=$((passed + py_passed))
+failed=$((failed + py_failed))
+summary
