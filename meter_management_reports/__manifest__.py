@@ -10,4 +10,8 @@
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["meter_management"],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/meter_management_reports_menus.xml",
+    ],
 }
