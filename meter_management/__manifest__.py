@@ -17,6 +17,7 @@
         "security/meter_management_rules.xml",
         "data/ir_sequence_data.xml",
         "data/meter_use_type_data.xml",
+        "wizards/meter_range_registration_views.xml",
         "views/meter_register_views.xml",
         "views/product_template_views.xml",
         "views/meter_use_type_views.xml",
@@ -24,7 +25,6 @@
         "views/stock_lot_views.xml",
         "views/stock_warehouse_views.xml",
         "views/res_config_settings_views.xml",
-        "wizards/meter_range_registration_views.xml",
         "views/meter_management_menus.xml",
     ],
     "demo": [
@@ -32,7 +32,7 @@
     ],
     "assets": {
         "web.assets_tests": [
-            "meter_management/static/src/js/tours/*.js",
+            "meter_management/static/tests/tours/*.js",
         ],
     },
 }

@@ -129,7 +129,7 @@ class MeterCommon(TransactionCase):
         cls, first, last=None, quantity=None, product=None, store=None, user=None, **vals
     ):
         """Register meters through the registration wizard; returns the wizard's result."""
-        env = cls.env(user=user) if user else cls.env
+        env = cls._env_as(user) if user else cls.env
         return env["meter.range.registration"].register_range(
             {
                 "product_id": (product or cls.single_phase).id,
@@ -140,6 +140,14 @@ class MeterCommon(TransactionCase):
                 "partner_id": cls.supplier.id,
                 **vals,
             }
+        )
+
+    @classmethod
+    def _env_as(cls, user):
+        """The environment of ``user``, in the companies that user may work in."""
+        return cls.env(
+            user=user,
+            context=dict(cls.env.context, allowed_company_ids=user.company_ids.ids),
         )
 
     @classmethod
@@ -158,6 +166,50 @@ class MeterCommon(TransactionCase):
             ],
             order="name",
         )
+
+    @classmethod
+    def _transfer(cls, lots, dest_location, source_location=None):
+        """Move meters with Odoo's own internal transfer (small numbers); returns the picking."""
+        source_location = source_location or lots[0].location_id
+        picking_type = source_location.warehouse_id.int_type_id or cls.central.int_type_id
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source_location.id,
+                "location_dest_id": dest_location.id,
+            }
+        )
+        for product, product_lots in lots.grouped("product_id").items():
+            move = cls.env["stock.move"].create(
+                {
+                    "name": product.display_name,
+                    "picking_id": picking.id,
+                    "product_id": product.id,
+                    "product_uom_qty": len(product_lots),
+                    "product_uom": product.uom_id.id,
+                    "location_id": source_location.id,
+                    "location_dest_id": dest_location.id,
+                }
+            )
+            move._action_confirm()
+            move.move_line_ids.unlink()
+            cls.env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": product.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": source_location.id,
+                        "location_dest_id": dest_location.id,
+                    }
+                    for lot in product_lots
+                ]
+            )
+        picking.move_ids.picked = True
+        picking._action_done()
+        return picking
 
     def _quantity_in(self, location, lots):
         """On-hand quantity of ``lots`` in ``location`` (children included), from the quants."""

@@ -17,5 +17,7 @@ def rate(count, seconds):
 
 
 def print_row(label, count, seconds, unit="meters"):
-    print(f"  {label:<48} {count:>9,} {unit} in {seconds:8.2f} s = {rate(count, seconds):>11,.0f} {unit}/s",
-          flush=True)
+    print(
+        f"  {label:<48} {count:>9,} {unit} in {seconds:8.2f} s = {rate(count, seconds):>11,.0f} {unit}/s",
+        flush=True,
+    )

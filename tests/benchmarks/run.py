@@ -23,7 +23,9 @@ def addons_path():
     import odoo
 
     root = Path(odoo.__file__).resolve().parent.parent
-    paths = [str(REPO)] + [str(p) for p in (root / "addons", root / "odoo" / "addons") if p.is_dir()]
+    paths = [str(REPO)] + [
+        str(p) for p in (root / "addons", root / "odoo" / "addons") if p.is_dir()
+    ]
     return ",".join(paths)
 
 
@@ -33,12 +35,25 @@ def create_database(db, keep):
         print(f"reusing database {db}")
         return
     subprocess.run(["dropdb", "--if-exists", db], check=True)
-    print(f"creating database {db} with meter_management and meter_management_reports ...", flush=True)
+    print(
+        f"creating database {db} with meter_management and meter_management_reports ...", flush=True
+    )
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "odoo", "-d", db, f"--addons-path={addons_path()}",
-         "-i", "meter_management,meter_management_reports", "--without-demo=all",
-         "--stop-after-init", "--log-level=warn", "--max-cron-threads=0"],
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            f"--addons-path={addons_path()}",
+            "-i",
+            "meter_management,meter_management_reports",
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ],
         check=True,
     )
     print(f"  done in {time.perf_counter() - start:.0f} s", flush=True)
@@ -47,7 +62,7 @@ def create_database(db, keep):
 def load_benchmarks(only):
     modules = []
     for path in sorted(HERE.glob("bench_*.py")):
-        name = path.stem[len("bench_"):]
+        name = path.stem[len("bench_") :]
         if only and name not in only:
             continue
         spec = importlib.util.spec_from_file_location(f"meter_bench_{name}", path)
@@ -58,7 +73,9 @@ def load_benchmarks(only):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--db", default=os.environ.get("MM_BENCH_DB", "meter_bench"))
     parser.add_argument("--keep-db", action="store_true", help="reuse the database if it exists")
     parser.add_argument("--only", nargs="*", help="benchmark names, e.g. registration movements")
