@@ -12,6 +12,20 @@
     "depends": ["meter_management"],
     "data": [
         "security/ir.model.access.csv",
+        "security/meter_management_reports_rules.xml",
+        "report/meter_calibration_queue_report_views.xml",
+        "report/meter_calibration_queue_reports.xml",
+        "report/meter_calibration_queue_templates.xml",
+        "wizards/meter_calibration_queue_wizard_views.xml",
+        "report/meter_movement_report_views.xml",
+        "report/meter_movement_reports.xml",
+        "report/meter_movement_templates.xml",
+        "wizards/meter_movement_report_wizard_views.xml",
         "views/meter_management_reports_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "meter_management_reports/static/tests/tours/*.js",
+        ],
+    },
 }

@@ -1,6 +1,10 @@
 from . import (
+    meter_calibration,
+    meter_calibration_line,
+    meter_calibration_notice,
     meter_group,
     meter_register,
+    meter_sampling_plan,
     meter_type_register,
     meter_use_type,
     product_template,
@@ -11,3 +15,5 @@ from . import (
     stock_warehouse,
 )
 from . import stock_move_line
+from . import meter_service_point, meter_installation, meter_reading
+from . import meter_movement_reason, stock_picking_type, stock_picking

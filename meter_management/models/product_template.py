@@ -1,6 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+#: accuracy classes of electricity meters (IEC 62053 / EN 50470) and their error limit (%)
+ACCURACY_CLASSES = [
+    ("0.2S", "Class 0.2 S (± 0.2 %)"),
+    ("0.5S", "Class 0.5 S (± 0.5 %)"),
+    ("1", "Class 1 / B (± 1 %)"),
+    ("2", "Class 2 / A (± 2 %)"),
+    ("3", "Class 3 (± 3 %)"),
+]
+ACCURACY_TOLERANCES = {"0.2S": 0.2, "0.5S": 0.5, "1": 1.0, "2": 2.0, "3": 3.0}
+
 
 class ProductTemplate(models.Model):
     _inherit = "product.template"
@@ -28,6 +38,24 @@ class ProductTemplate(models.Model):
         help="The validity runs to 31 December of the year in which it would end.",
     )
     meter_use_type_id = fields.Many2one("meter.use.type", string="Default Type of Use")
+    meter_accuracy_class = fields.Selection(
+        ACCURACY_CLASSES,
+        string="Accuracy Class",
+        help="The accuracy class of the meter type; it gives the tolerance of a calibration.",
+    )
+    meter_accuracy_tolerance = fields.Float(
+        string="Tolerance (± %)",
+        compute="_compute_meter_accuracy_tolerance",
+        store=True,
+        readonly=False,
+        digits=(4, 3),
+        help="Largest error (%) of any register that still passes a calibration.",
+    )
+
+    @api.depends("meter_accuracy_class")
+    def _compute_meter_accuracy_tolerance(self):
+        for tmpl in self:
+            tmpl.meter_accuracy_tolerance = ACCURACY_TOLERANCES.get(tmpl.meter_accuracy_class, 0.0)
 
     @api.constrains("is_meter", "is_storable", "tracking")
     def _check_meter_tracking(self):

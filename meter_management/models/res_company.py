@@ -9,3 +9,65 @@ class ResCompany(models.Model):
         default=100000,
         help="Largest number of meters one range registration may create.",
     )
+    meter_rollover_max_percent = fields.Float(
+        string="Largest plausible rollover (%)",
+        default=10.0,
+        help="A reading below the previous one is taken as a register rollover only when the "
+        "consumption it means is at most this share of the register's capacity (10^digits); "
+        "otherwise it is flagged as an anomaly.",
+    )
+    meter_installed_location_id = fields.Many2one(
+        "stock.location",
+        string="Installed Meters Location",
+        help="Where meters installed at service points lie, outside store inventory.",
+    )
+
+    meter_calibration_horizon_days = fields.Integer(
+        string="Calibration due soon (days)",
+        default=90,
+        help="A meter is due soon from this many days before its verification due date.",
+    )
+    meter_calibration_auto_dispatch = fields.Boolean(
+        string="Draft dispatches of due meters",
+        help="The daily calibration check prepares a draft dispatch to the laboratory of the "
+        "meters in stock that fall due.",
+    )
+    meter_calibration_laboratory_id = fields.Many2one(
+        "stock.warehouse",
+        string="Default laboratory",
+        domain="[('meter_role', '=', 'laboratory'), ('company_id', '=', id)]",
+        help="Where the draft dispatches of due meters go.",
+    )
+    meter_calibration_responsible_id = fields.Many2one(
+        "res.users",
+        string="Calibration responsible",
+        help="Receives the summary of due meters of a store that has no responsible of its "
+        "own; by default the user of the scheduled action.",
+    )
+    meter_recertification_years = fields.Integer(
+        string="Sample recertification extends by (years)",
+        default=4,
+        help="Years a passed sample recertification adds to the validity of every meter of "
+        "the group.",
+    )
+
+    def _get_meter_installed_location(self):
+        """The company's "Installed meters" location (customer usage), made on first use."""
+        self.ensure_one()
+        if self.meter_installed_location_id:
+            return self.meter_installed_location_id
+        location = (
+            self.env["stock.location"].sudo().create(self._prepare_meter_installed_location_vals())
+        )
+        self.sudo().meter_installed_location_id = location
+        return location
+
+    def _prepare_meter_installed_location_vals(self):
+        self.ensure_one()
+        return {
+            "name": self.env._("Installed Meters"),
+            "usage": "customer",
+            "meter_usage": "installed",
+            "location_id": self.env.ref("stock.stock_location_customers").id,
+            "company_id": self.id,
+        }

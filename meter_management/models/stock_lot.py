@@ -1,7 +1,8 @@
 from odoo import Command, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, split_every
 
+from ..tools.calibration import CALIBRATION_STATUSES, calibration_status
 from ..tools.meter_numbers import MeterNumberError, parse_numbers
 
 METER_STATES = [
@@ -49,6 +50,69 @@ class StockLot(models.Model):
         compute="_compute_meter_numbers",
         search="_search_meter_numbers",
         help="Search meters by numbers, ranges and lists: 30001-30010, 30015",
+    )
+    # movements between stores (stock.picking in models/stock_picking.py)
+    meter_transit_route = fields.Char(
+        string="In Transit",
+        compute="_compute_meter_transit_route",
+        help="For a meter in transit: the store that sent it and the store it goes to.",
+    )
+    meter_move_line_ids = fields.One2many(
+        "stock.move.line",
+        compute="_compute_meter_move_line_ids",
+        string="Meter History",
+        help="Every movement of the meter, newest first.",
+    )
+    # installation at service points (meter.installation writes it, in the same operation)
+    meter_installation_ids = fields.One2many("meter.installation", "lot_id", string="Installations")
+    meter_service_point_id = fields.Many2one(
+        "meter.service.point",
+        string="Service Point",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The service point where the meter is installed now.",
+    )
+    # calibration / verification (meter.calibration sets them, the daily cron refreshes the status)
+    meter_calibration_ids = fields.One2many("meter.calibration", "lot_id", string="Calibrations")
+    meter_last_calibration_date = fields.Date(string="Last Verification", copy=False, tracking=True)
+    meter_last_calibration_result = fields.Selection(
+        [("pass", "Passed"), ("fail", "Failed")], string="Last Result", copy=False
+    )
+    meter_next_calibration_date = fields.Date(
+        string="Verification Due", copy=False, index=True, tracking=True
+    )
+    meter_calibration_status = fields.Selection(
+        CALIBRATION_STATUSES,
+        string="Calibration Status",
+        compute="_compute_meter_calibration_status",
+        store=True,
+        index=True,
+        help="Refreshed every day by a scheduled action: due soon means within the company's "
+        "horizon before the due date.",
+    )
+    meter_calibration_due_month = fields.Date(
+        string="Due Month",
+        compute="_compute_meter_calibration_status",
+        store=True,
+        index=True,
+        help="First day of the month in which the verification falls due.",
+    )
+    meter_lab_arrival_date = fields.Date(
+        string="Waiting in Laboratory Since",
+        compute="_compute_meter_lab_arrival_date",
+        store=True,
+        help="Date the meter arrived in the laboratory queue where it lies, while it has not "
+        "been tested since: the meter is waiting for calibration.",
+    )
+    meter_calibration_notice_id = fields.Many2one(
+        "meter.calibration.notice", copy=False, readonly=True, index="btree_not_null"
+    )
+    meter_replacement_required = fields.Boolean(
+        string="To Replace",
+        copy=False,
+        tracking=True,
+        help="Its group failed a sample recertification: the meter must be replaced.",
     )
 
     def init(self):
@@ -112,6 +176,103 @@ class StockLot(models.Model):
         if location.usage == "customer":
             return "installed"
         return "store"
+
+    @api.depends("meter_next_calibration_date", "meter_last_calibration_result", "is_meter")
+    def _compute_meter_calibration_status(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
+            if not lot.is_meter:
+                lot.meter_calibration_status = False
+                lot.meter_calibration_due_month = False
+                continue
+            due = lot.meter_next_calibration_date
+            lot.meter_calibration_status = calibration_status(
+                due,
+                today,
+                lot.company_id.meter_calibration_horizon_days,
+                failed=lot.meter_last_calibration_result == "fail",
+            )
+            lot.meter_calibration_due_month = due and due.replace(day=1)
+
+    def _compute_meter_transit_route(self):
+        in_transit = self.filtered(lambda lot: lot.id and lot.meter_state == "transit")
+        (self - in_transit).meter_transit_route = False
+        if not in_transit:
+            return
+        self.env.flush_all()
+        # the last done dispatch of each meter in transit: one query for all
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, source.name, dest.name
+                  FROM stock_move_line ml
+                  JOIN stock_picking p ON p.id = ml.picking_id
+                  JOIN stock_picking_type pt ON pt.id = p.picking_type_id
+                  LEFT JOIN stock_warehouse source ON source.id = pt.warehouse_id
+                  LEFT JOIN stock_warehouse dest ON dest.id = p.meter_dest_warehouse_id
+                 WHERE ml.lot_id = ANY(%s) AND ml.state = 'done'
+                   AND p.meter_movement_kind = 'dispatch'
+                 ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+                """,
+                in_transit.ids,
+            )
+        )
+        routes = {lot_id: (source, dest) for lot_id, source, dest in self.env.cr.fetchall()}
+        for lot in in_transit:
+            source, dest = routes.get(lot.id, (False, False))
+            lot.meter_transit_route = (
+                f"{source or '?'} → {dest or '?'}" if source or dest else False
+            )
+
+    def _compute_meter_move_line_ids(self):
+        lines = self.env["stock.move.line"].search(
+            [("lot_id", "in", self.ids), ("state", "=", "done")], order="date desc, id desc"
+        )
+        by_lot = {}
+        for line in lines:
+            by_lot.setdefault(line.lot_id.id, []).append(line.id)
+        for lot in self:
+            lot.meter_move_line_ids = [Command.set(by_lot.get(lot.id, []))]
+
+    @api.depends("location_id", "meter_calibration_ids.state", "meter_calibration_ids.date")
+    def _compute_meter_lab_arrival_date(self):
+        """Date of the done move line that brought the meter into the laboratory queue where
+        it lies, unless the meter was tested since; one query for all the meters."""
+        in_lab = self.filtered(
+            lambda lot: lot.id and lot.is_meter and lot.location_id.meter_usage == "laboratory"
+        )
+        (self - in_lab).meter_lab_arrival_date = False
+        if not in_lab:
+            return
+        self.env["stock.move.line"].flush_model(["lot_id", "location_dest_id", "state", "date"])
+        self.env["meter.calibration"].flush_model(["lot_id", "state", "date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.id, arrival.date::date
+                  FROM unnest(%(ids)s::int[], %(locations)s::int[]) AS lot(id, location_id)
+                 CROSS JOIN LATERAL (
+                       SELECT sml.date, sml.create_date FROM stock_move_line sml
+                        WHERE sml.lot_id = lot.id AND sml.location_dest_id = lot.location_id
+                          AND sml.state = 'done'
+                        ORDER BY sml.date DESC LIMIT 1
+                       ) arrival
+                 WHERE NOT EXISTS (
+                       -- tested since: a result dated from the arrival on, or recorded after
+                       -- the move that brought the meter
+                       SELECT 1 FROM meter_calibration cal
+                        WHERE cal.lot_id = lot.id AND cal.state = 'done'
+                          AND (cal.date >= arrival.date::date
+                               OR cal.create_date >= arrival.create_date)
+                       )
+                """,
+                ids=in_lab.ids,
+                locations=[lot.location_id.id for lot in in_lab],
+            )
+        )
+        arrivals = dict(self.env.cr.fetchall())
+        for lot in in_lab:
+            lot.meter_lab_arrival_date = arrivals.get(lot.id, False)
 
     def _compute_meter_numbers(self):
         for lot in self:
@@ -204,6 +365,132 @@ class StockLot(models.Model):
             ]
         return self.env["meter.register"].create(vals_list)
 
+    def action_open_meter_calibrations(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "meter_management.meter_calibration_action"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {"default_lot_id": self.id}
+        return action
+
+    def _move_meters_to(self, location, picking_type=None):
+        """Move these meters to ``location`` with Odoo's own internal transfer, one picking
+        per source location; returns the done pickings.
+
+        For the small numbers a laboratory handles at once (rejection of failed meters);
+        the meters are named on the move lines, never reserved at random.
+        """
+        pickings = self.env["stock.picking"]
+        for source, lots in self.grouped("location_id").items():
+            ptype = (
+                picking_type or source.warehouse_id.int_type_id or location.warehouse_id.int_type_id
+            )
+            picking = pickings.create(
+                {
+                    "picking_type_id": ptype.id,
+                    "location_id": source.id,
+                    "location_dest_id": location.id,
+                    "company_id": ptype.company_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "name": product.display_name,
+                                "product_id": product.id,
+                                "product_uom_qty": len(product_lots),
+                                "product_uom": product.uom_id.id,
+                                "location_id": source.id,
+                                "location_dest_id": location.id,
+                                "company_id": ptype.company_id.id,
+                            }
+                        )
+                        for product, product_lots in lots.grouped("product_id").items()
+                    ],
+                }
+            )
+            picking.action_confirm()
+            picking.move_ids.move_line_ids.unlink()
+            self.env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": picking.id,
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": source.id,
+                        "location_dest_id": location.id,
+                    }
+                    for move in picking.move_ids
+                    for lot in lots.filtered(
+                        lambda lot, move=move: lot.product_id == move.product_id
+                    )
+                ]
+            )
+            picking.move_ids.picked = True
+            picking._action_done()
+            pickings |= picking
+        return pickings
+
+    def _check_meter_installable(self, date):
+        """Refuse (UserError naming the meters) the meters that cannot be installed on
+        ``date``: not in a store, rejected, or out of calibration validity (hook)."""
+        problems = self._get_meter_install_problems(date)
+        if problems:
+            raise UserError(
+                self.env._(
+                    "These meters cannot be installed:\n%(problems)s",
+                    problems="\n".join(f"- {lot.name}: {reason}" for lot, reason in problems),
+                )
+            )
+
+    def _get_meter_install_problems(self, date):
+        """``[(meter, reason)]`` of the meters that cannot be installed on ``date`` (hook)."""
+        problems = []
+        check_validity = "meter_next_calibration_date" in self._fields
+        day = fields.Date.to_date(date)
+        for lot in self:
+            if not lot.is_meter:
+                problems.append((lot, self.env._("not a meter")))
+            elif lot.meter_state == "rejected":
+                problems.append((lot, self.env._("rejected")))
+            elif lot.meter_state != "store":
+                state = dict(self._fields["meter_state"]._description_selection(self.env))
+                problems.append(
+                    (
+                        lot,
+                        self.env._(
+                            "not available in a store (%(state)s)",
+                            state=state.get(lot.meter_state, lot.meter_state),
+                        ),
+                    )
+                )
+            elif (
+                check_validity
+                and lot.meter_next_calibration_date
+                and lot.meter_next_calibration_date < day
+            ):
+                problems.append(
+                    (
+                        lot,
+                        self.env._(
+                            "out of calibration validity (verification was due on %(date)s)",
+                            date=lot.meter_next_calibration_date,
+                        ),
+                    )
+                )
+        return problems
+
+    def action_open_meter_installations(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Installations of %(meter)s", meter=self.name),
+            "res_model": "meter.installation",
+            "view_mode": "list,form",
+            "domain": [("lot_id", "=", self.id)],
+        }
+
     def action_open_meter_registers(self):
         self.ensure_one()
         return {
@@ -265,9 +552,11 @@ class StockLot(models.Model):
                     """
                     INSERT INTO stock_lot (name, product_id, product_uom_id, company_id, location_id,
                                            is_meter, meter_use_type_id, meter_group_id, meter_state,
-                                           meter_warehouse_id, create_uid, create_date, write_uid, write_date)
+                                           meter_warehouse_id, meter_calibration_status,
+                                           create_uid, create_date, write_uid, write_date)
                     SELECT number, %(product)s, %(uom)s, %(company)s, %(location)s, TRUE, %(use_type)s,
-                           %(group)s, %(state)s, %(warehouse)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+                           %(group)s, %(state)s, %(warehouse)s, 'never',
+                           %(uid)s, %(now)s, %(uid)s, %(now)s
                       FROM unnest(%(numbers)s::varchar[]) WITH ORDINALITY AS t(number, position)
                      ORDER BY position
                     RETURNING id
@@ -456,6 +745,11 @@ class StockLot(models.Model):
             "meter_group_id",
             "meter_state",
             "meter_warehouse_id",
+            "lot_properties",  # empty, as Odoo's own receipt leaves it
+            # a new meter was never verified: no due date, no due month
+            "meter_calibration_status",
+            "meter_calibration_due_month",
+            "meter_lab_arrival_date",  # registered into a store, not a laboratory
         }
         fields_to_compute = [
             field

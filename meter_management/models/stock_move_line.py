@@ -1,8 +1,24 @@
-from odoo import models
+from odoo import fields, models
+from odoo.tools import create_index
 
 
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
+
+    meter_movement_kind = fields.Selection(related="picking_id.meter_movement_kind")
+    meter_reason_id = fields.Many2one(related="picking_id.meter_reason_id")
+
+    def init(self):
+        res = super().init()
+        # a meter's history and the open-dispatch checks read the lines of given lots
+        create_index(
+            self.env.cr,
+            "stock_move_line_lot_id_date_idx",
+            self._table,
+            ["lot_id", "date"],
+            where="lot_id IS NOT NULL",
+        )
+        return res
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()

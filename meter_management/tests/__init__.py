@@ -4,3 +4,15 @@ from . import test_range_registration
 from . import test_meter_register
 from . import test_security
 from . import test_ui
+from . import test_meter_movements
+from . import test_consumption
+from . import test_meter_exchange
+from . import test_calibration_dates
+from . import test_calibration
+from . import test_calibration_cron
+from . import test_sample_recertification
+from . import test_meter_movements_bulk
+from . import test_meter_readings
+from . import test_billing_consumption
+from . import test_meter_exchange_tour
+from . import test_meter_movements_tour

@@ -217,3 +217,29 @@ class MeterCommon(TransactionCase):
             [("lot_id", "in", lots.ids), ("location_id", "child_of", location.id)]
         )
         return sum(quants.mapped("quantity"))
+
+    @classmethod
+    def _create_service_point(cls, **vals):
+        return cls.env["meter.service.point"].create(
+            {"partner_id": cls.supplier.id, "use_type_id": cls.use_residential.id, **vals}
+        )
+
+    def _run_installation_wizard(self, operation, point, date, values=None, new_lot=None, **vals):
+        """Install / remove / exchange through the wizard as the field technician.
+
+        ``values``: ``{(role, register_type): value}`` with role "final" or "initial";
+        returns the wizard."""
+        env = self._env_as(vals.pop("user", self.field_technician))
+        wizard = env["meter.installation.wizard"].create(
+            {
+                "operation": operation,
+                "service_point_id": point.id,
+                "date": date,
+                "new_lot_id": new_lot.id if new_lot else False,
+                **vals,
+            }
+        )
+        for line in wizard.line_ids:
+            line.value = (values or {}).get((line.role, line.register_type), 0.0)
+        wizard.action_confirm()
+        return wizard

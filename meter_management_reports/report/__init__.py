@@ -1,0 +1,2 @@
+from . import meter_calibration_queue_report
+from . import meter_movement_report, report_meter_movements

@@ -1,0 +1,85 @@
+from odoo import api, fields, models
+from odoo.tools import SQL, create_index
+
+MOVEMENT_KINDS = [
+    ("receipt", "Received from supplier"),
+    ("dispatch", "Sent"),
+    ("reception", "Received from store"),
+    ("rejection", "Rejected"),
+    ("return", "Returned to supplier"),
+]
+
+
+class MeterMovementReport(models.Model):
+    """Meter movements between stores: one row per validated meter picking, with the pair of
+    stores it links (from → to), its kind, reason, month and number of meters.
+
+    From and to: a receipt comes from the supplier (no store) into its store; a dispatch goes
+    from its store to its destination store; a reception, and a rejection on arrival, link
+    the store that sent the meters to the store that receives them; a rejection in a store
+    stays in that store; a return goes from the store to the supplier (no store).
+    """
+
+    _name = "meter.movement.report"
+    _description = "Meter Movements Analysis"
+    _auto = False
+    _order = "date desc, id desc"
+    _rec_name = "reference"
+
+    picking_id = fields.Many2one("stock.picking", string="Movement", readonly=True)
+    reference = fields.Char(readonly=True)
+    date = fields.Datetime(readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    kind = fields.Selection(MOVEMENT_KINDS, readonly=True)
+    reason_id = fields.Many2one("meter.movement.reason", string="Reason", readonly=True)
+    from_warehouse_id = fields.Many2one("stock.warehouse", string="From Store", readonly=True)
+    to_warehouse_id = fields.Many2one("stock.warehouse", string="To Store", readonly=True)
+    store_id = fields.Many2one(
+        "stock.warehouse",
+        string="Store",
+        readonly=True,
+        help="The store whose operation this is.",
+    )
+    product_id = fields.Many2one("product.product", string="Meter Type", readonly=True)
+    meter_count = fields.Integer(string="Meters", readonly=True, aggregator="sum")
+
+    @api.model
+    def _get_query(self):
+        return SQL(
+            """
+            SELECT min(ml.id) AS id, p.id AS picking_id, p.name AS reference, p.date_done AS date,
+                   p.company_id, p.meter_movement_kind AS kind, p.meter_reason_id AS reason_id,
+                   CASE WHEN p.meter_movement_kind = 'receipt' THEN NULL
+                        WHEN p.meter_dispatch_id IS NOT NULL THEN dispatch_type.warehouse_id
+                        ELSE pt.warehouse_id END AS from_warehouse_id,
+                   CASE WHEN p.meter_movement_kind = 'dispatch' THEN p.meter_dest_warehouse_id
+                        WHEN p.meter_movement_kind = 'return' THEN NULL
+                        ELSE pt.warehouse_id END AS to_warehouse_id,
+                   pt.warehouse_id AS store_id, ml.product_id,
+                   count(*)::int AS meter_count
+              FROM stock_picking p
+              JOIN stock_picking_type pt ON pt.id = p.picking_type_id
+              JOIN stock_move_line ml ON ml.picking_id = p.id AND ml.state = 'done'
+                                     AND ml.lot_id IS NOT NULL
+              LEFT JOIN stock_picking dispatch ON dispatch.id = p.meter_dispatch_id
+              LEFT JOIN stock_picking_type dispatch_type ON dispatch_type.id = dispatch.picking_type_id
+             WHERE p.state = 'done' AND p.meter_movement_kind IS NOT NULL
+             GROUP BY p.id, pt.warehouse_id, dispatch_type.warehouse_id, ml.product_id
+            """
+        )
+
+    def init(self):
+        create_index(
+            self.env.cr,
+            "stock_picking_meter_movement_date_idx",
+            "stock_picking",
+            ["meter_movement_kind", "date_done"],
+            where="meter_movement_kind IS NOT NULL AND state = 'done'",
+        )
+        self.env.cr.execute(
+            SQL(
+                "CREATE OR REPLACE VIEW %s AS (%s)",
+                SQL.identifier(self._table),
+                self._get_query(),
+            )
+        )

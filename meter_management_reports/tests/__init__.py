@@ -1,0 +1,2 @@
+from . import test_calibration_queue
+from . import test_movement_report

@@ -1,0 +1,153 @@
+import io
+import re
+from datetime import datetime
+
+import PyPDF2
+
+from odoo.addons.meter_management.tests.test_meter_movements import MeterMovementCommon
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestMovementReport(MeterMovementCommon):
+    """Two months, three stores: the printed report shows each pair, its ranges and totals."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._register_range("30001", "30020")
+        cls._register_range("A00998", "A01002")
+        # March: 10 meters and 3 A-meters central -> regional, received with 2 rejected
+        cls.dispatch_march = cls._dispatch("30001-30010, A00998-A01000")
+        reception = cls.dispatch_march.meter_arrival_ids
+        cls.rejection_march = reception._reject_meters_on_arrival("30004-30005", cls.reason_damaged)
+        reception.button_validate()
+        cls.reception_march = reception
+        # April: 5 meters central -> laboratory, received; 2 rejected in the central store
+        cls.dispatch_april = cls._dispatch("30011-30015", dest=cls.laboratory)
+        cls.reception_april = cls.dispatch_april.meter_arrival_ids
+        cls.reception_april.button_validate()
+        cls.rejection_april = cls._new_meter_picking(
+            cls.central, "rejection", meter_reason_id=cls.reason_seal.id
+        )
+        cls.rejection_april._add_meter_numbers("30019-30020")
+        cls.rejection_april.button_validate()
+        march = (cls.dispatch_march, cls.reception_march, cls.rejection_march)
+        april = (cls.dispatch_april, cls.reception_april, cls.rejection_april)
+        for day, picking in enumerate(march, start=2):
+            picking.date_done = datetime(2026, 3, day, 10, 0)
+        for day, picking in enumerate(april, start=6):
+            picking.date_done = datetime(2026, 4, day, 10, 0)
+        cls.env.flush_all()
+
+    def _pdf_text(self, report_ref, pickings, data=None):
+        pdf, _format = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report_ref, pickings.ids, data=data)
+        )
+        reader = PyPDF2.PdfReader(io.BytesIO(pdf))
+        return "\n".join(page.extract_text() for page in reader.pages)
+
+    def test_analysis_rows(self):
+        Report = self.env["meter.movement.report"].with_user(self.meter_user)
+        groups = Report._read_group(
+            [("picking_id.company_id", "=", self.company.id), ("kind", "!=", "receipt")],
+            ["from_warehouse_id", "to_warehouse_id", "kind"],
+            ["meter_count:sum"],
+        )
+        result = {(source.name, dest.name, kind): count for source, dest, kind, count in groups}
+        self.assertEqual(
+            result,
+            {
+                ("Central (test)", "Regional (test)", "dispatch"): 13,
+                ("Central (test)", "Regional (test)", "reception"): 11,
+                ("Central (test)", "Regional (test)", "rejection"): 2,
+                ("Central (test)", "Laboratory (test)", "dispatch"): 5,
+                ("Central (test)", "Laboratory (test)", "reception"): 5,
+                ("Central (test)", "Central (test)", "rejection"): 2,
+            },
+        )
+        by_month = Report._read_group(
+            [("picking_id.company_id", "=", self.company.id), ("kind", "=", "dispatch")],
+            ["date:month"],
+            ["meter_count:sum"],
+        )
+        self.assertEqual([count for _month, count in by_month], [13, 5])
+
+    def test_movement_report_pdf_from_wizard(self):
+        wizard = Form(self.env["meter.movement.report.wizard"].with_user(self.meter_user))
+        wizard.date_from = datetime(2026, 3, 1).date()
+        wizard.date_to = datetime(2026, 4, 30).date()
+        wizard.include_receipt = False
+        action = wizard.save().action_print()
+        pickings = self.env["stock.picking"].browse(action["context"]["active_ids"])
+        self.assertEqual(
+            pickings,
+            self.dispatch_march
+            | self.reception_march
+            | self.rejection_march
+            | self.dispatch_april
+            | self.reception_april
+            | self.rejection_april,
+        )
+        text = self._pdf_text(
+            "meter_management_reports.action_report_meter_movements", pickings, action["data"]
+        )
+        # the PDF text may break a range after its dash
+        flat = re.sub(r"\s+", " ", text).replace("– ", "–")
+        # one section per pair, sorted
+        self.assertIn("Central (test) → Central (test)", flat)
+        self.assertIn("Central (test) → Laboratory (test)", flat)
+        self.assertIn("Central (test) → Regional (test)", flat)
+        self.assertLess(
+            flat.index("Central (test) → Laboratory (test)"),
+            flat.index("Central (test) → Regional (test)"),
+        )
+        # ranges, kinds, reasons and counts
+        self.assertIn("30001–30010 (10), A00998–A01000 (3)", flat)
+        self.assertIn("30001–30003 (3), 30006–30010 (5), A00998–A01000 (3)", flat)
+        self.assertIn("30004–30005 (2)", flat)
+        self.assertIn("Damaged in transport", flat)
+        self.assertIn("30011–30015 (5)", flat)
+        self.assertIn("30019–30020 (2)", flat)
+        self.assertIn("Broken seal", flat)
+        self.assertIn(self.dispatch_march.name, flat)
+        # totals per pair and overall: 13 + 11 + 2, 5 + 5, 2
+        self.assertIn("Total Central (test) → Regional (test) 26", flat)
+        self.assertIn("Total Central (test) → Laboratory (test) 10", flat)
+        self.assertIn("Total Central (test) → Central (test) 2", flat)
+        self.assertIn("Total of all movements: 38 meters", flat)
+        self.assertIn("Period: 2026-03-01 –2026-04-30; stores: all", flat)
+
+    def test_wizard_filters(self):
+        wizard = self.env["meter.movement.report.wizard"].create(
+            {
+                "date_from": "2026-04-01",
+                "date_to": "2026-04-30",
+                "warehouse_ids": [(6, 0, self.laboratory.ids)],
+                "include_receipt": False,
+            }
+        )
+        action = wizard.action_print()
+        self.assertEqual(
+            set(action["context"]["active_ids"]),
+            {self.dispatch_april.id, self.reception_april.id},
+        )
+        wizard.date_to = "2026-04-01"
+        with self.assertRaisesRegex(UserError, "No meter movement"):
+            wizard.action_print()
+
+    def test_dispatch_note_pdf(self):
+        text = self._pdf_text(
+            "meter_management_reports.action_report_meter_dispatch_note", self.dispatch_march
+        )
+        flat = re.sub(r"\s+", " ", text)
+        self.assertIn(f"Dispatch note {self.dispatch_march.name}", flat)
+        self.assertIn("30001–30010 (10)", flat)
+        self.assertIn("A00998–A01000 (3)", flat)
+        self.assertIn("Total: 13 meters", flat)
+        self.assertIn("Regional (test)", flat)
+        self.assertIn("Driver", flat)
+        self.assertIn("Received by (storekeeper)", flat)

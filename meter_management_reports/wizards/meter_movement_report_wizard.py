@@ -1,0 +1,89 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class MeterMovementReportWizard(models.TransientModel):
+    """Print the meter movements between stores of a period."""
+
+    _name = "meter.movement.report.wizard"
+    _description = "Print Meter Movements between Stores"
+
+    date_from = fields.Date(
+        required=True,
+        default=lambda self: fields.Date.context_today(self).replace(day=1),
+    )
+    date_to = fields.Date(required=True, default=fields.Date.context_today)
+    warehouse_ids = fields.Many2many(
+        "stock.warehouse",
+        string="Stores",
+        domain="[('meter_role', '!=', False)]",
+        help="Movements from or to these stores; empty means all stores.",
+    )
+    include_receipt = fields.Boolean(string="Received from supplier", default=True)
+    include_dispatch = fields.Boolean(string="Sent", default=True)
+    include_reception = fields.Boolean(string="Received from store", default=True)
+    include_rejection = fields.Boolean(string="Rejected", default=True)
+    include_return = fields.Boolean(string="Returned to supplier", default=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for wizard in self:
+            if wizard.date_from > wizard.date_to:
+                raise ValidationError(self.env._("The period ends before it starts."))
+
+    def _get_kinds(self):
+        self.ensure_one()
+        return [
+            kind
+            for kind in ("receipt", "dispatch", "reception", "rejection", "return")
+            if self[f"include_{kind}"]
+        ]
+
+    def _get_domain(self):
+        """Domain on ``meter.movement.report`` of the chosen movements."""
+        self.ensure_one()
+        domain = [
+            ("date", ">=", fields.Datetime.to_datetime(self.date_from)),
+            ("date", "<", fields.Datetime.to_datetime(self.date_to + timedelta(days=1))),
+            ("kind", "in", self._get_kinds()),
+        ]
+        if self.warehouse_ids:
+            domain += [
+                "|",
+                "|",
+                ("from_warehouse_id", "in", self.warehouse_ids.ids),
+                ("to_warehouse_id", "in", self.warehouse_ids.ids),
+                ("store_id", "in", self.warehouse_ids.ids),
+            ]
+        return domain
+
+    def _get_criteria(self):
+        self.ensure_one()
+        return self.env._(
+            "Period: %(date_from)s – %(date_to)s; stores: %(stores)s",
+            date_from=self.date_from,
+            date_to=self.date_to,
+            stores=", ".join(self.warehouse_ids.mapped("name")) or self.env._("all"),
+        )
+
+    def action_print(self):
+        self.ensure_one()
+        if not self._get_kinds():
+            raise UserError(self.env._("Choose at least one kind of movement."))
+        rows = self.env["meter.movement.report"].search_read(self._get_domain(), ["picking_id"])
+        pickings = self.env["stock.picking"].browse({row["picking_id"][0] for row in rows})
+        if not pickings:
+            raise UserError(self.env._("No meter movement matches these criteria."))
+        return self.env.ref("meter_management_reports.action_report_meter_movements").report_action(
+            pickings.sorted("id"), data={"criteria": self._get_criteria()}, config=False
+        )
+
+    def action_open_analysis(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "meter_management_reports.meter_movement_report_action"
+        )
+        action["domain"] = self._get_domain()
+        return action
