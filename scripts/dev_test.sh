@@ -13,6 +13,8 @@ check_odoo
 check_postgres
 dropdb --if-exists "$DB" >/dev/null 2>&1
 createdb -T "$TEMPLATE" "$DB" || die "cannot copy template $TEMPLATE"
+FILESTORE=${ODOO_DATA_DIR:-$HOME/.local/share/Odoo}/filestore
+rm -rf "$FILESTORE/$DB"; [ -d "$FILESTORE/$TEMPLATE" ] && cp -r "$FILESTORE/$TEMPLATE" "$FILESTORE/$DB"
 PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 LOG=/tmp/dev_test_$DB.log
 "$PYTHON" -m odoo -d "$DB" --addons-path="$ADDONS_PATH" -i "$ADDONS" --test-enable --test-tags="$TAGS" \

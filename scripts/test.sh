@@ -17,7 +17,7 @@ summary() {
 
 # 1. Lint: ruff (lint and format) and pylint-odoo with the mandatory configuration.
 echo "== lint"
-if ruff check . && ruff format --check --quiet .; then
+if "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check --quiet .; then
     passed=$((passed + 1))
 else
     echo "FAILED: ruff"; failed=$((failed + 1))
