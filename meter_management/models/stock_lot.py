@@ -456,6 +456,7 @@ class StockLot(models.Model):
             "meter_group_id",
             "meter_state",
             "meter_warehouse_id",
+            "lot_properties",  # empty, as Odoo's own receipt leaves it
         }
         fields_to_compute = [
             field
