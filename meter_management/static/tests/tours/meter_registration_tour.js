@@ -33,6 +33,11 @@ registry.category("web_tour.tours").add("meter_registration_tour", {
             run: "edit 30010",
         },
         {
+            content: "Leave the field, as a user moving on to the group",
+            trigger: ".modal .o_field_widget[name=group_name] input",
+            run: "click",
+        },
+        {
             content: "The preview counts the meters",
             trigger: ".modal .o_field_widget[name=preview]:contains(30001 … 30010: 10 meters)",
         },
