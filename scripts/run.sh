@@ -11,15 +11,7 @@ if ! psql "${PSQL_ARGS[@]}" -lqt | cut -d'|' -f1 | grep -qw "$DB"; then
     echo "Creating database $DB with $ADDONS and demo data (about two minutes)..."
     "$PYTHON" -m odoo -d "$DB" "${DB_ARGS[@]}" --addons-path="$ADDONS_PATH" -i "$ADDONS" \
         --stop-after-init --log-level=warn
-    # the demo login is admin / admin
-    "$PYTHON" - "$DB" <<'PY'
-import sys, odoo
-from odoo.tools import config
-config.parse_config(["-d", sys.argv[1]])
-with odoo.registry(sys.argv[1]).cursor() as cr:
-    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-    env.ref("base.user_admin").password = "admin"
-PY
+    # Odoo's own data gives the administrator the login admin / admin
 else
     echo "Reusing database $DB (drop it to start afresh: dropdb $DB)."
     "$PYTHON" -m odoo -d "$DB" "${DB_ARGS[@]}" --addons-path="$ADDONS_PATH" -u "$ADDONS" \

@@ -17,7 +17,7 @@ summary() {
 
 # 1. Lint: ruff (lint and format) and pylint-odoo with the mandatory configuration.
 echo "== lint"
-if ruff check . && ruff format --check --quiet .; then
+if "$PYTHON" -m ruff check . && "$PYTHON" -m ruff format --check --quiet .; then
     passed=$((passed + 1))
 else
     echo "FAILED: ruff"; failed=$((failed + 1))
@@ -59,6 +59,12 @@ else:
 PY
 )
 errors_in_log=$(grep -cE " (ERROR|CRITICAL) " "$LOG")
+# a skipped test is a failure here: browser tours skip themselves without chromium or
+# websocket-client, and the integration tests are the point
+skipped=$(grep -E " skipped [^ ]+ : " "$LOG" | tee /dev/stderr | wc -l)
+if [ "$skipped" -ne 0 ]; then
+    echo "FAILED: $skipped Odoo tests were skipped (see above)"; failed=$((failed + skipped))
+fi
 if [ "$odoo_run" -eq 0 ]; then
     echo "FAILED: the Odoo test run ran no test (exit $odoo_rc); see $LOG"; failed=$((failed + 1))
 else
