@@ -1,3 +1,7 @@
+import io
+
+import PyPDF2
+
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
@@ -210,6 +214,25 @@ class MeterCommon(TransactionCase):
         picking.move_ids.picked = True
         picking._action_done()
         return picking
+
+    def _render_pdf_text(self, report_ref, res_ids, data=None):
+        """Render a QWeb report to PDF with wkhtmltopdf and return the text of its pages.
+
+        wkhtmltopdf fetches the page's assets from this server: the registry enters test mode
+        (as HttpCase does) so that those requests can be served while the test waits.
+        """
+        self.registry.enter_test_mode(self.cr)
+        try:
+            pdf, _type = (
+                self.env["ir.actions.report"]
+                .with_context(force_report_rendering=True)
+                ._render_qweb_pdf(report_ref, res_ids, data=data)
+            )
+        finally:
+            self.registry.leave_test_mode()
+        self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf did not produce a PDF")
+        reader = PyPDF2.PdfReader(io.BytesIO(pdf))
+        return "\n".join(page.extract_text() for page in reader.pages)
 
     def _quantity_in(self, location, lots):
         """On-hand quantity of ``lots`` in ``location`` (children included), from the quants."""

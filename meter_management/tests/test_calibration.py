@@ -1,7 +1,4 @@
-import io
 from datetime import date
-
-import PyPDF2
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -194,14 +191,10 @@ class TestCalibration(CalibrationCommon):
         self._to_lab(self._meters("47001"))
         self._record([{"meter": "47001", "as_found": 0.31, "as_left": 0.12}])
         calibration = self._meters("47001").meter_calibration_ids
-        pdf, _type = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf("meter_management.action_report_meter_calibration", calibration.ids)
-        )
         text = " ".join(
-            " ".join(page.extract_text().split())
-            for page in PyPDF2.PdfReader(io.BytesIO(pdf)).pages
+            self._render_pdf_text(
+                "meter_management.action_report_meter_calibration", calibration.ids
+            ).split()
         )
         for expected in (
             calibration.name,

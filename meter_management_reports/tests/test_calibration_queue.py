@@ -1,7 +1,5 @@
-import io
 from datetime import date
 
-import PyPDF2
 from freezegun import freeze_time
 
 from odoo.addons.meter_management.tests.common import MeterCommon
@@ -132,16 +130,10 @@ class TestCalibrationQueue(MeterCommon):
 
     def test_printed_report(self):
         wizard = self._wizard()
-        pdf, _type = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(
-                "meter_management_reports.action_report_meter_calibration_queue", wizard.ids
-            )
-        )
         text = " ".join(
-            " ".join(page.extract_text().split())
-            for page in PyPDF2.PdfReader(io.BytesIO(pdf)).pages
+            self._render_pdf_text(
+                "meter_management_reports.action_report_meter_calibration_queue", wizard.ids
+            ).split()
         )
         for row in (
             "January 2026 3 0 3",

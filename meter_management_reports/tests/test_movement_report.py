@@ -1,8 +1,5 @@
-import io
 import re
 from datetime import datetime
-
-import PyPDF2
 
 from odoo.addons.meter_management.tests.test_meter_movements import MeterMovementCommon
 from odoo.exceptions import UserError
@@ -42,13 +39,7 @@ class TestMovementReport(MeterMovementCommon):
         cls.env.flush_all()
 
     def _pdf_text(self, report_ref, pickings, data=None):
-        pdf, _format = (
-            self.env["ir.actions.report"]
-            .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(report_ref, pickings.ids, data=data)
-        )
-        reader = PyPDF2.PdfReader(io.BytesIO(pdf))
-        return "\n".join(page.extract_text() for page in reader.pages)
+        return self._render_pdf_text(report_ref, pickings.ids, data=data)
 
     def test_analysis_rows(self):
         Report = self.env["meter.movement.report"].with_user(self.meter_user)
