@@ -87,7 +87,7 @@ class MeterCalibration(models.Model):
         CALIBRATION_RESULTS, compute="_compute_result", store=True, string="Measured Result"
     )
     result_override = fields.Boolean(string="Override Result")
-    override_result = fields.Selection(CALIBRATION_RESULTS)
+    override_result = fields.Selection(CALIBRATION_RESULTS, string="Result Set by the Technician")
     override_reason = fields.Text()
     result = fields.Selection(
         CALIBRATION_RESULTS, compute="_compute_result", store=True, index=True, tracking=True

@@ -45,7 +45,7 @@ class MeterCalibrationNotice(models.Model):
     lot_ids = fields.One2many("stock.lot", "meter_calibration_notice_id", string="Meters")
     overdue_count = fields.Integer(string="Overdue", readonly=True)
     due_soon_count = fields.Integer(string="Due Soon", readonly=True)
-    meter_count = fields.Integer(string="Meters", readonly=True)
+    meter_count = fields.Integer(string="Meters Due", readonly=True)
     first_due_date = fields.Date(string="Earliest Due Date", readonly=True)
     picking_id = fields.Many2one(
         "stock.picking", string="Draft Dispatch", readonly=True, check_company=True

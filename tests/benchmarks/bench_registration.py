@@ -110,7 +110,7 @@ def run(env, args):
         if size > STOCK_MAX:
             print(
                 f"  {'stock Odoo: receipt + Generate Serials':<48} not run above {STOCK_MAX:,}: "
-                "at the rate measured below it would take tens of minutes"
+                "at the rates measured for the smaller sizes it would take tens of minutes"
             )
             print(f"  records left by ours: {ours_records}")
             continue
