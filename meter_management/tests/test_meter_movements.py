@@ -323,7 +323,7 @@ class TestMeterMovements(MeterMovementCommon):
                 "company_id": other_company.id,
                 "company_ids": [Command.set(other_company.ids)],
                 "groups_id": [
-                    (6, 0, [self.env.ref("meter_management.group_meter_storekeeper").id])
+                    Command.set([self.env.ref("meter_management.group_meter_storekeeper").id])
                 ],
             }
         )

@@ -1,5 +1,6 @@
 from psycopg2 import IntegrityError
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
@@ -70,9 +71,7 @@ class TestRangeRegistration(MeterCommon):
                 "location_id": ours.location_id.id,
                 "location_dest_id": ours.location_dest_id.id,
                 "move_ids": [
-                    (
-                        0,
-                        0,
+                    Command.create(
                         {
                             "name": "x",
                             "product_id": self.single_phase.id,
@@ -80,7 +79,7 @@ class TestRangeRegistration(MeterCommon):
                             "product_uom": self.single_phase.uom_id.id,
                             "location_id": ours.location_id.id,
                             "location_dest_id": ours.location_dest_id.id,
-                        },
+                        }
                     )
                 ],
             }

@@ -1,6 +1,7 @@
 import re
 from datetime import datetime
 
+from odoo import Command
 from odoo.addons.meter_management.tests.test_meter_movements import MeterMovementCommon
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -117,7 +118,7 @@ class TestMovementReport(MeterMovementCommon):
             {
                 "date_from": "2026-04-01",
                 "date_to": "2026-04-30",
-                "warehouse_ids": [(6, 0, self.laboratory.ids)],
+                "warehouse_ids": [Command.set(self.laboratory.ids)],
                 "include_receipt": False,
             }
         )

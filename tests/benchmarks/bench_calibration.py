@@ -8,7 +8,7 @@ from pathlib import Path
 
 from freezegun import freeze_time
 
-from odoo import fields, sql_db
+from odoo import Command, fields, sql_db
 from odoo.tools import SQL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -60,7 +60,9 @@ def _setup(env):
             "is_meter": True,
             "meter_calibration_validity_months": 96,
             "meter_accuracy_class": "1",
-            "meter_register_template_ids": [(0, 0, {"register_type": "active", "digits": 6})],
+            "meter_register_template_ids": [
+                Command.create({"register_type": "active", "digits": 6})
+            ],
         }
     )
     return env, company, stores, lab, use_types, product
@@ -215,14 +217,17 @@ def _measure(env, company, stores, lab, use_types):
     _time_inquiry(
         env,
         "one store, one type of use",
-        {"warehouse_ids": [(6, 0, stores[:1].ids)], "use_type_ids": [(6, 0, use_types[:1].ids)]},
+        {
+            "warehouse_ids": [Command.set(stores[:1].ids)],
+            "use_type_ids": [Command.set(use_types[:1].ids)],
+        },
     )
     _time_inquiry(
         env,
         "two stores + laboratory, two types of use",
         {
-            "warehouse_ids": [(6, 0, (stores[:2] | lab).ids)],
-            "use_type_ids": [(6, 0, use_types[:2].ids)],
+            "warehouse_ids": [Command.set((stores[:2] | lab).ids)],
+            "use_type_ids": [Command.set(use_types[:2].ids)],
         },
     )
     _time_inquiry(env, "every store and type of use", {})

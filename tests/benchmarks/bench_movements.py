@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from odoo import Command
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import print_row, rate
@@ -30,7 +32,9 @@ def _setup(env, count):
         {
             "name": "Benchmark single-phase meter",
             "is_meter": True,
-            "meter_register_template_ids": [(0, 0, {"register_type": "active", "digits": 6})],
+            "meter_register_template_ids": [
+                Command.create({"register_type": "active", "digits": 6})
+            ],
         }
     )
     for first in ("M0000001", "S0000001"):
@@ -84,9 +88,7 @@ def run_stock(env, central, product, count):
             "location_id": central.lot_stock_id.id,
             "location_dest_id": transit.id,
             "move_ids": [
-                (
-                    0,
-                    0,
+                Command.create(
                     {
                         "name": product.display_name,
                         "product_id": product.id,
@@ -94,7 +96,7 @@ def run_stock(env, central, product, count):
                         "product_uom": product.uom_id.id,
                         "location_id": central.lot_stock_id.id,
                         "location_dest_id": transit.id,
-                    },
+                    }
                 )
             ],
         }

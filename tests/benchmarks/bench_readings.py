@@ -7,6 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from odoo import Command
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import print_row
@@ -36,7 +38,7 @@ def _setup(env, meters):
             "name": "Benchmark residential meter",
             "is_meter": True,
             "meter_register_template_ids": [
-                (0, 0, {"register_type": "active", "digits": 5, "decimals": 1})
+                Command.create({"register_type": "active", "digits": 5, "decimals": 1})
             ],
         }
     )
@@ -47,7 +49,7 @@ def _setup(env, meters):
             "meter_ct_primary": 200,
             "meter_ct_secondary": 5,
             "meter_register_template_ids": [
-                (0, 0, {"register_type": kind, "digits": 3 if kind == "demand" else 5})
+                Command.create({"register_type": kind, "digits": 3 if kind == "demand" else 5})
                 for kind in ("active", "reactive", "demand")
             ],
         }

@@ -4,6 +4,8 @@ import sys
 import time
 from pathlib import Path
 
+from odoo import Command
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import print_row
@@ -24,7 +26,7 @@ def _setup(env):
             "meter_ct_primary": 200,
             "meter_ct_secondary": 5,
             "meter_register_template_ids": [
-                (0, 0, {"register_type": kind, "digits": 6})
+                Command.create({"register_type": kind, "digits": 6})
                 for kind in ("active", "reactive", "demand")
             ],
         }
@@ -74,9 +76,7 @@ def run_stock(env, warehouse, product, first, count):
             "location_id": picking_type.default_location_src_id.id,
             "location_dest_id": warehouse.lot_stock_id.id,
             "move_ids": [
-                (
-                    0,
-                    0,
+                Command.create(
                     {
                         "name": product.name,
                         "product_id": product.id,
@@ -84,7 +84,7 @@ def run_stock(env, warehouse, product, first, count):
                         "product_uom": product.uom_id.id,
                         "location_id": picking_type.default_location_src_id.id,
                         "location_dest_id": warehouse.lot_stock_id.id,
-                    },
+                    }
                 )
             ],
         }
