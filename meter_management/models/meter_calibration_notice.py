@@ -2,7 +2,7 @@ import threading
 
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.meter_numbers import format_ranges
@@ -362,44 +362,8 @@ class MeterCalibrationNotice(models.Model):
         source = self.warehouse_id.lot_stock_id
         picking_type = self.warehouse_id.int_type_id
         picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": dest.id,
-                "company_id": self.company_id.id,
-                "origin": self.name,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "name": product.display_name,
-                            "product_id": product.id,
-                            "product_uom_qty": len(product_lots),
-                            "product_uom": product.uom_id.id,
-                            "location_id": source.id,
-                            "location_dest_id": dest.id,
-                            "company_id": self.company_id.id,
-                        }
-                    )
-                    for product, product_lots in lots.grouped("product_id").items()
-                ],
-            }
+            {**lots._prepare_meter_picking_vals(picking_type, source, dest), "origin": self.name}
         )
-        self.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": picking.id,
-                    "product_id": move.product_id.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": lot.location_id.id,
-                    "location_dest_id": dest.id,
-                    "company_id": self.company_id.id,
-                }
-                for move in picking.move_ids
-                for lot in lots
-                if lot.product_id == move.product_id
-            ]
-        )
+        self.env["stock.move.line"].create(lots._prepare_meter_move_line_vals(picking))
         self.picking_id = picking
         return picking

@@ -386,51 +386,57 @@ class StockLot(models.Model):
             ptype = (
                 picking_type or source.warehouse_id.int_type_id or location.warehouse_id.int_type_id
             )
-            picking = pickings.create(
-                {
-                    "picking_type_id": ptype.id,
-                    "location_id": source.id,
-                    "location_dest_id": location.id,
-                    "company_id": ptype.company_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "name": product.display_name,
-                                "product_id": product.id,
-                                "product_uom_qty": len(product_lots),
-                                "product_uom": product.uom_id.id,
-                                "location_id": source.id,
-                                "location_dest_id": location.id,
-                                "company_id": ptype.company_id.id,
-                            }
-                        )
-                        for product, product_lots in lots.grouped("product_id").items()
-                    ],
-                }
-            )
+            picking = pickings.create(lots._prepare_meter_picking_vals(ptype, source, location))
             picking.action_confirm()
             picking.move_ids.move_line_ids.unlink()
-            self.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": picking.id,
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": source.id,
-                        "location_dest_id": location.id,
-                    }
-                    for move in picking.move_ids
-                    for lot in lots.filtered(
-                        lambda lot, move=move: lot.product_id == move.product_id
-                    )
-                ]
-            )
+            self.env["stock.move.line"].create(lots._prepare_meter_move_line_vals(picking))
             picking.move_ids.picked = True
             picking._action_done()
             pickings |= picking
         return pickings
+
+    def _prepare_meter_picking_vals(self, picking_type, source, dest):
+        """Values of a transfer of these meters from ``source`` to ``dest``: one move per
+        meter type (hook)."""
+        company = picking_type.company_id
+        return {
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": dest.id,
+            "company_id": company.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "name": product.display_name,
+                        "product_id": product.id,
+                        "product_uom_qty": len(product_lots),
+                        "product_uom": product.uom_id.id,
+                        "location_id": source.id,
+                        "location_dest_id": dest.id,
+                        "company_id": company.id,
+                    }
+                )
+                for product, product_lots in self.grouped("product_id").items()
+            ],
+        }
+
+    def _prepare_meter_move_line_vals(self, picking):
+        """One move line per meter on ``picking``'s moves, naming the meter: never a
+        meter reserved at random."""
+        move_by_product = {move.product_id: move for move in picking.move_ids}
+        return [
+            {
+                "move_id": move_by_product[lot.product_id].id,
+                "picking_id": picking.id,
+                "product_id": lot.product_id.id,
+                "lot_id": lot.id,
+                "quantity": 1,
+                "location_id": lot.location_id.id,
+                "location_dest_id": picking.location_dest_id.id,
+                "company_id": picking.company_id.id,
+            }
+            for lot in self
+        ]
 
     def _check_meter_installable(self, date):
         """Refuse (UserError naming the meters) the meters that cannot be installed on

@@ -172,48 +172,10 @@ class MeterCommon(TransactionCase):
         )
 
     @classmethod
-    def _transfer(cls, lots, dest_location, source_location=None):
-        """Move meters with Odoo's own internal transfer (small numbers); returns the picking."""
-        source_location = source_location or lots[0].location_id
-        picking_type = source_location.warehouse_id.int_type_id or cls.central.int_type_id
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source_location.id,
-                "location_dest_id": dest_location.id,
-            }
-        )
-        for product, product_lots in lots.grouped("product_id").items():
-            move = cls.env["stock.move"].create(
-                {
-                    "name": product.display_name,
-                    "picking_id": picking.id,
-                    "product_id": product.id,
-                    "product_uom_qty": len(product_lots),
-                    "product_uom": product.uom_id.id,
-                    "location_id": source_location.id,
-                    "location_dest_id": dest_location.id,
-                }
-            )
-            move._action_confirm()
-            move.move_line_ids.unlink()
-            cls.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": picking.id,
-                        "product_id": product.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": source_location.id,
-                        "location_dest_id": dest_location.id,
-                    }
-                    for lot in product_lots
-                ]
-            )
-        picking.move_ids.picked = True
-        picking._action_done()
-        return picking
+    def _transfer(cls, lots, dest_location):
+        """Move meters with Odoo's own internal transfer, naming each meter; returns the
+        done picking(s)."""
+        return lots._move_meters_to(dest_location)
 
     def _render_pdf_text(self, report_ref, res_ids, data=None):
         """Render a QWeb report to PDF with wkhtmltopdf and return the text of its pages.
