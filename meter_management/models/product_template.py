@@ -100,6 +100,22 @@ class ProductTemplate(models.Model):
     def _get_meter_product_vals(self):
         return {"type": "consu", "is_storable": True, "tracking": "serial"}
 
+    def _prepare_meter_register_vals_list(self, register_overrides=None):
+        """Register values of a meter of this type: the type's registers with its CT and PT
+        ratios (``register_overrides`` wins)."""
+        self.ensure_one()
+        common = {
+            "ct_primary": self.meter_ct_primary or 1.0,
+            "ct_secondary": self.meter_ct_secondary or 1.0,
+            "pt_primary": self.meter_pt_primary or 1.0,
+            "pt_secondary": self.meter_pt_secondary or 1.0,
+            **(register_overrides or {}),
+        }
+        return [
+            {**common, **type_register._prepare_meter_register_vals()}
+            for type_register in self.meter_register_template_ids
+        ]
+
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:

@@ -344,18 +344,7 @@ class StockLot(models.Model):
     def _prepare_register_vals_from_type(self, register_overrides=None):
         """Register values of one meter, from its type (``register_overrides`` wins)."""
         self.ensure_one()
-        tmpl = self.product_id.product_tmpl_id
-        common = {
-            "ct_primary": tmpl.meter_ct_primary or 1.0,
-            "ct_secondary": tmpl.meter_ct_secondary or 1.0,
-            "pt_primary": tmpl.meter_pt_primary or 1.0,
-            "pt_secondary": tmpl.meter_pt_secondary or 1.0,
-        }
-        common.update(register_overrides or {})
-        return [
-            {**common, **type_register._prepare_meter_register_vals()}
-            for type_register in tmpl.meter_register_template_ids
-        ]
+        return self.product_id.product_tmpl_id._prepare_meter_register_vals_list(register_overrides)
 
     def _create_registers_from_type(self):
         vals_list = []
@@ -692,16 +681,7 @@ class StockLot(models.Model):
     def _prepare_bulk_register_vals(self, product, register_overrides=None):
         """Register values shared by every meter of a bulk registration."""
         registers = []
-        tmpl = product.product_tmpl_id
-        common = {
-            "ct_primary": tmpl.meter_ct_primary or 1.0,
-            "ct_secondary": tmpl.meter_ct_secondary or 1.0,
-            "pt_primary": tmpl.meter_pt_primary or 1.0,
-            "pt_secondary": tmpl.meter_pt_secondary or 1.0,
-        }
-        common.update(register_overrides or {})
-        for type_register in tmpl.meter_register_template_ids:
-            vals = {**common, **type_register._prepare_meter_register_vals()}
+        for vals in product.product_tmpl_id._prepare_meter_register_vals_list(register_overrides):
             # the stored computes of meter.register, evaluated once for the whole batch
             register = self.env["meter.register"].new(vals)
             vals.update(
