@@ -1,9 +1,16 @@
+from contextlib import contextmanager
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, split_every
 
 from ..tools.calibration import CALIBRATION_STATUSES, calibration_status
-from ..tools.meter_numbers import MeterNumberError, parse_numbers
+from ..tools.meter_numbers import (
+    MeterNumberError,
+    compress_numbers,
+    parse_numbers,
+    split_number,
+)
 
 METER_STATES = [
     ("new", "Registered"),
@@ -287,9 +294,15 @@ class StockLot(models.Model):
             numbers = parse_numbers(value)
         except MeterNumberError:
             return [("name", "ilike", value)]
-        if len(numbers) == 1 and operator == "ilike":
-            return [("name", "ilike", numbers[0])]
-        return [("name", "in", numbers)]
+        if len(numbers) == 1:
+            return [("name", operator if operator != "in" else "=", numbers[0])]
+        return [
+            (
+                "id",
+                "in",
+                SQL("(SELECT meter.id FROM (%s) AS meter)", self._meter_numbers_query(numbers)),
+            )
+        ]
 
     @api.constrains("name", "company_id", "product_id")
     def _check_meter_number_unique(self):
@@ -317,21 +330,97 @@ class StockLot(models.Model):
     def _get_existing_meter_numbers(self, names, company_ids, exclude_ids=()):
         """Meter numbers among ``names`` that a meter of these companies already has.
 
-        One query for any number of names.
+        One query for any number of names, served by the unique index on
+        ``(COALESCE(company_id, 0), name) WHERE is_meter``.
         """
+        with self._meter_number_lookup():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT DISTINCT lot.name FROM stock_lot lot
+                     WHERE lot.is_meter AND COALESCE(lot.company_id, 0) = ANY(%s)
+                       AND lot.name = ANY(%s) AND NOT lot.id = ANY(%s)
+                    """,
+                    list(company_ids),
+                    list(names),
+                    list(exclude_ids),
+                )
+            )
+            return {name for (name,) in self.env.cr.fetchall()}
+
+    @api.model
+    def _get_existing_meter_numbers_in_range(self, numbers, company_ids):
+        """Meter numbers among ``numbers`` (a range or a list of ranges) that a meter of these
+        companies already has: one range scan of the unique index per run of consecutive
+        numbers, however many numbers and meters there are."""
+        if not numbers:
+            return set()
         self.env.cr.execute(
             SQL(
-                """
-                SELECT DISTINCT lot.name FROM stock_lot lot
-                 WHERE lot.is_meter AND lot.name = ANY(%s) AND lot.company_id = ANY(%s)
-                   AND NOT lot.id = ANY(%s)
-                """,
-                list(names),
-                list(company_ids),
-                list(exclude_ids),
+                "SELECT meter.name FROM (%s) AS meter",
+                self._meter_numbers_query(numbers, company_ids),
             )
         )
         return {name for (name,) in self.env.cr.fetchall()}
+
+    @api.model
+    def _meter_numbers_query(self, numbers, company_ids=None):
+        """SQL selecting ``id, name`` of the meters whose number is among ``numbers``, of these
+        companies (default: any).
+
+        Numbers of one prefix and one width sort as they count, so each run of consecutive
+        numbers (``compress_numbers``) is one range scan of the unique index on
+        ``(COALESCE(company_id, 0), name)``; the length, prefix and digits checks make it
+        exact. Odoo's trigram index on the name cannot serve a range, so the planner can never
+        pick it (see ``_meter_number_lookup``).
+        """
+        runs = []
+        for first, last, _count in compress_numbers(numbers):
+            try:
+                prefix, _digits = split_number(first)
+            except MeterNumberError:  # not ending in digits: a run of itself
+                prefix = first
+            runs.append((first, last, prefix))
+        if company_ids is None:
+            companies = SQL("ARRAY(SELECT id FROM res_company) || 0")
+        else:
+            companies = SQL("%s::int[]", list(company_ids))
+        return SQL(
+            """
+            SELECT lot.id, lot.name
+              FROM unnest(%(firsts)s::varchar[], %(lasts)s::varchar[], %(prefixes)s::varchar[])
+                   AS run(first, last, prefix)
+              JOIN stock_lot lot ON lot.name BETWEEN run.first AND run.last
+             WHERE lot.is_meter AND COALESCE(lot.company_id, 0) = ANY(%(companies)s)
+               AND char_length(lot.name) = char_length(run.first)
+               AND left(lot.name, char_length(run.prefix)) = run.prefix
+               AND substr(lot.name, char_length(run.prefix) + 1) ~ '^[0-9]*$'
+            """,
+            firsts=[run[0] for run in runs],
+            lasts=[run[1] for run in runs],
+            prefixes=[run[2] for run in runs],
+            companies=companies,
+        )
+
+    @contextmanager
+    def _meter_number_lookup(self):
+        """Run look-ups of meters by number equality without bitmap scans.
+
+        A meter number is found by equality, one descent of a btree index each. Odoo's trigram
+        index on ``stock_lot.name`` (GIN) serves equality too, and after a bulk load its
+        statistics, refreshed only by VACUUM, price it as empty: the planner then picks it and
+        every number searches the index's unsorted pending list (71 s instead of 5 ms for
+        10,000 numbers after two registrations of 10,000, measured). A GIN index can only be
+        read through a bitmap scan: without them, the planner chooses between the btree
+        indexes and a hashed sequential scan, both linear at worst.
+        """
+        cr = self.env.cr
+        cr.execute(SQL("SELECT current_setting('enable_bitmapscan')"))
+        previous = cr.fetchone()[0]
+        cr.execute(SQL("SELECT set_config('enable_bitmapscan', 'off', true)"))
+        # restored on success; after an error the transaction's rollback resets it
+        yield
+        cr.execute(SQL("SELECT set_config('enable_bitmapscan', %s, true)", previous))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -180,6 +180,26 @@ class TestRangeRegistration(MeterCommon):
         self.assertIn("3 of these meter numbers", message)
         self.assertEqual(self._counts(), before)
 
+    def test_conflicts_across_a_change_of_width(self):
+        """998..1002 has two widths, each checked; numbers that only sort between the ends
+        of a width (9985 between 998 and 999, 10015 between 1000 and 1002) are no conflict."""
+        self._register_range("1000", "1001")
+        self._create_meter("9985")
+        self._create_meter("10015")
+        before = self._counts()
+        with self.assertRaises(UserError) as error:
+            self._register_range("998", "1002")
+        message = str(error.exception)
+        self.assertIn("2 of these meter numbers", message)
+        self.assertTrue(message.endswith(": 1000, 1001"), message)
+        self.assertEqual(self._counts(), before)
+        # meters created one by one may have any number
+        self.env["stock.lot"].create(
+            [{"name": name, "product_id": self.single_phase.id} for name in ("3000A", "3001")]
+        )
+        result = self._register_range("30001", "30010")
+        self.assertEqual(result["meter_count"], 10)
+
     def test_conflict_with_meter_of_another_type(self):
         self._register_range("40001", "40001", product=self.ct_meter)
         with self.assertRaisesRegex(UserError, "40001"):
