@@ -20,22 +20,28 @@ class MeterRegister(models.Model):
     """One register of one meter, with the billing multiplier in force.
 
     multiplier = CT ratio × PT ratio × meter constant
+
+    A meter carries a few registers and a utility millions of meters, so a register row is
+    kept lean: its company is its meter's (not stored twice), the unique index on
+    ``(lot_id, register_type)`` serves the look-ups by meter, and who changed a register and
+    when is posted in the meter's chatter instead of audit columns (``_log_access``), as Odoo
+    does for its own high-volume rows (``mail.notification``, ``mail.followers``).
     """
 
     _name = "meter.register"
     _description = "Meter Register"
     _order = "lot_id, sequence, id"
     _check_company_auto = True
+    _log_access = False
 
     lot_id = fields.Many2one(
         "stock.lot",
         string="Meter",
         required=True,
         ondelete="cascade",
-        index=True,
         check_company=True,
     )
-    company_id = fields.Many2one(related="lot_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="lot_id.company_id")
     sequence = fields.Integer(default=10)
     register_type = fields.Selection(REGISTER_TYPES, required=True)
     unit = fields.Char(compute="_compute_unit")

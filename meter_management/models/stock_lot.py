@@ -27,20 +27,26 @@ METER_STATES = [
 class StockLot(models.Model):
     _inherit = "stock.lot"
 
-    is_meter = fields.Boolean(related="product_id.is_meter", store=True, index=True)
+    # not indexed: nearly every lot of a utility is a meter; the meter indexes below are
+    # partial (WHERE is_meter) instead
+    is_meter = fields.Boolean(related="product_id.is_meter", store=True)
     meter_register_ids = fields.One2many("meter.register", "lot_id", string="Registers")
     meter_use_type_id = fields.Many2one(
-        "meter.use.type", string="Type of Use", index=True, check_company=True, tracking=True
+        "meter.use.type",
+        string="Type of Use",
+        index="btree_not_null",
+        check_company=True,
+        tracking=True,
     )
     meter_group_id = fields.Many2one(
         "meter.group", string="Meter Group", index=True, check_company=True, ondelete="restrict"
     )
+    # indexed with the current store in init(): (meter_state, meter_warehouse_id)
     meter_state = fields.Selection(
         METER_STATES,
         string="Meter State",
         compute="_compute_meter_state",
         store=True,
-        index=True,
         help="Where the meter is, read from its stock: in a store, in transit, in a laboratory, "
         "installed at a service point, rejected, returned to the supplier or scrapped.",
     )
@@ -86,8 +92,9 @@ class StockLot(models.Model):
     meter_last_calibration_result = fields.Selection(
         [("pass", "Passed"), ("fail", "Failed")], string="Last Result", copy=False
     )
+    # btree_not_null: a new meter has no due date yet, and every search on it names a date
     meter_next_calibration_date = fields.Date(
-        string="Verification Due", copy=False, index=True, tracking=True
+        string="Verification Due", copy=False, index="btree_not_null", tracking=True
     )
     meter_calibration_status = fields.Selection(
         CALIBRATION_STATUSES,
@@ -102,7 +109,7 @@ class StockLot(models.Model):
         string="Due Month",
         compute="_compute_meter_calibration_status",
         store=True,
-        index=True,
+        index="btree_not_null",
         help="First day of the month in which the verification falls due.",
     )
     meter_lab_arrival_date = fields.Date(
@@ -132,12 +139,13 @@ class StockLot(models.Model):
                 "ON stock_lot (COALESCE(company_id, 0), name) WHERE is_meter"
             )
         )
+        # serves "meter_state = X" alone too; a lot that is no meter has no state
         create_index(
             self.env.cr,
             "stock_lot_meter_state_warehouse_idx",
             self._table,
             ["meter_state", "meter_warehouse_id"],
-            where="is_meter",
+            where="meter_state IS NOT NULL",
         )
         return res
 
@@ -661,7 +669,7 @@ class StockLot(models.Model):
             chunk_ids = [row[0] for row in cr.fetchall()]
             lot_ids += chunk_ids
             if register_vals:
-                self._insert_bulk_registers(chunk_ids, register_vals, company, uid, now)
+                self._insert_bulk_registers(chunk_ids, register_vals)
             cr.execute(
                 SQL(
                     """
@@ -733,8 +741,9 @@ class StockLot(models.Model):
             )
         )
         if len(numbers) >= 5000:
-            # planner statistics: quant look-ups after a bulk load are twice as slow without
-            cr.execute(SQL("ANALYZE stock_lot, stock_quant, stock_move_line, meter_register"))
+            # planner statistics: quant look-ups after a bulk load are twice as slow without;
+            # registers are only read by meter, through their unique index
+            cr.execute(SQL("ANALYZE stock_lot, stock_quant, stock_move_line"))
         self.env.invalidate_all()
         lots = self.browse(lot_ids)
         self._recompute_bulk_fields(lots)
@@ -782,22 +791,18 @@ class StockLot(models.Model):
         return registers
 
     @api.model
-    def _insert_bulk_registers(self, lot_ids, register_vals, company, uid, now):
+    def _insert_bulk_registers(self, lot_ids, register_vals):
         columns = list(register_vals[0])
         rows = [tuple(vals[column] for column in columns) for vals in register_vals]
         self.env.cr.execute(
             SQL(
                 """
-                INSERT INTO meter_register (lot_id, company_id, %(columns)s,
-                                            create_uid, create_date, write_uid, write_date)
-                SELECT lot_id, %(company)s, reg.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                INSERT INTO meter_register (lot_id, %(columns)s)
+                SELECT lot_id, reg.*
                   FROM unnest(%(lot_ids)s::int[]) AS t(lot_id)
                  CROSS JOIN (VALUES %(rows)s) AS reg(%(columns)s)
                 """,
                 columns=SQL(", ").join(SQL.identifier(column) for column in columns),
-                company=company.id,
-                uid=uid,
-                now=now,
                 lot_ids=lot_ids,
                 rows=SQL(", ").join(
                     SQL("(%s)", SQL(", ").join(SQL("%s", value) for value in row)) for row in rows
