@@ -15,7 +15,7 @@ export PYTHON DB_HOST DB_PORT ADDONS
 help:
 	@echo "make run        database $(DEMO_DB) with both add-ons and demo data, server on http://localhost:$(HTTP_PORT)"
 	@echo "make test       lint, Odoo tests of both add-ons on a fresh database, repository tests"
-	@echo "make benchmark  registration benchmarks (not part of make test)"
+	@echo "make benchmark  benchmarks next to stock Odoo (not part of make test); BENCH_ARGS='--only registration'"
 
 run:
 	@scripts/run.sh "$(DEMO_DB)" "$(HTTP_PORT)"
@@ -27,4 +27,4 @@ lint:
 	@scripts/test.sh --lint-only
 
 benchmark:
-	@$(PYTHON) tests/benchmarks/bench_registration.py
+	@$(PYTHON) tests/benchmarks/run.py $(BENCH_ARGS)

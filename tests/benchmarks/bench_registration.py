@@ -1,10 +1,15 @@
 """Registration of meter ranges: ours next to stock Odoo's receipt with generated serials."""
 
+import resource
+import statistics
 import sys
 import time
 from pathlib import Path
 
+import psycopg2
+
 from odoo import Command
+from odoo.sql_db import connection_info_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -12,6 +17,18 @@ from common import print_row
 
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 5000)
+TOUCHED_TABLES = (
+    "stock_lot",
+    "meter_register",
+    "meter_group",
+    "stock_move_line",
+    "stock_move",
+    "stock_quant",
+    "stock_picking",
+    "product_template",
+    "product_product",
+    "mail_message",
+)
 STOCK_MAX = 10000  # Odoo's own path at 100,000: about 25 minutes here, and its lot create recurses
 
 
@@ -99,27 +116,79 @@ def run_stock(env, warehouse, product, first, count):
     return time.perf_counter() - start, picking
 
 
-def run(env, args):
+def _rss_mb():
+    """Resident memory of this process now, in MB (Linux)."""
+    with open("/proc/self/statm", encoding="ascii") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def _clean_slate(env):
+    """Roll the run back and VACUUM what it touched, so that the next run, ours or stock
+    Odoo's, starts from the same database. Without it every run inherits the dead rows and the
+    trigram index's pending list of the runs before it, which slows both sides (stock Odoo's
+    10,000 went from 68 s to 125 s, measured)."""
+    env.cr.rollback()
+    env.invalidate_all(flush=False)
+    _name, info = connection_info_for(env.cr.dbname)
+    connection = psycopg2.connect(**info)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            cursor.execute(f"VACUUM ANALYZE {', '.join(TOUCHED_TABLES)}")
+    finally:
+        connection.close()
+
+
+def _measure(env, path, size, first):
+    """One run of ``path`` from a clean slate: ``(seconds, records it left)``."""
     warehouse, product = _setup(env)
+    env.flush_all()
+    seconds, picking = path(env, warehouse, product, first, size)
+    records = _records(env, picking)
+    _clean_slate(env)
+    return seconds, records
+
+
+def run(env, args):
+    """Each size: ``--repeat`` runs of ours and of stock Odoo's path, alternating, each from
+    the same clean database; every run is printed and the medians are compared."""
     sizes = QUICK_SIZES if args.quick else SIZES
-    print(f"  {'path':<48} {'count':>9}")
-    for index, size in enumerate(sizes):
-        ours_s, ours_picking = run_ours(env, warehouse, product, f"{index + 1}{0:07d}", size)
-        print_row(f"ours: range registration ({size:,})", size, ours_s)
-        ours_records = _records(env, ours_picking)
+    repeat = max(args.repeat, 1)
+    _clean_slate(env)
+    print(f"  {'path':<48} {'count':>9}   ({repeat} runs of each side per size, median compared)")
+    for size in sizes:
         if size > STOCK_MAX:
+            rss_before = _rss_mb()
+            ours_s, ours_records = _measure(env, run_ours, size, "10000000")
+            print_row(f"ours: range registration ({size:,})", size, ours_s)
             print(
                 f"  {'stock Odoo: receipt + Generate Serials':<48} not run above {STOCK_MAX:,}: "
                 "at the rates measured for the smaller sizes it would take tens of minutes"
             )
-            print(f"  records left by ours: {ours_records}")
+            print(
+                f"  records left by ours: {ours_records}; process memory {rss_before:,.0f} MB "
+                f"before, peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB",
+                flush=True,
+            )
             continue
-        stock_s, stock_picking = run_stock(env, warehouse, product, f"S{index + 1}{0:07d}", size)
-        print_row(f"stock Odoo: receipt + Generate Serials ({size:,})", size, stock_s)
-        stock_records = _records(env, stock_picking)
-        same = ours_records == stock_records
+        ours_runs, stock_runs, same = [], [], True
+        for _attempt in range(repeat):
+            ours_s, ours_records = _measure(env, run_ours, size, "10000000")
+            print_row(f"ours: range registration ({size:,})", size, ours_s)
+            stock_s, stock_records = _measure(env, run_stock, size, "S10000000")
+            print_row(f"stock Odoo: receipt + Generate Serials ({size:,})", size, stock_s)
+            if ours_records != stock_records:
+                same = False
+                print(f"  DIFFERENT RECORDS: ours {ours_records} vs stock {stock_records}")
+            ours_runs.append(ours_s)
+            stock_runs.append(stock_s)
+        ours_median, stock_median = statistics.median(ours_runs), statistics.median(stock_runs)
+        ratios = [stock / ours for stock, ours in zip(stock_runs, ours_runs, strict=True)]
         print(
-            f"  ratio ours / stock: {stock_s / ours_s:,.1f}x faster; same records: {same} "
-            f"{ours_records}" + ("" if same else f" vs {stock_records}"),
+            f"  median of {repeat}: ours {ours_median:.2f} s = {size / ours_median:,.0f}/s, "
+            f"stock {stock_median:.2f} s = {size / stock_median:,.0f}/s; "
+            f"ratio ours / stock: {stock_median / ours_median:,.1f}x faster "
+            f"(pairs {min(ratios):,.1f}x to {max(ratios):,.1f}x); "
+            f"same records: {same} {ours_records}",
             flush=True,
         )

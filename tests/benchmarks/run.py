@@ -1,6 +1,7 @@
 """Benchmarks of the meter add-ons next to stock Odoo's own paths, in the same run.
 
     python3 tests/benchmarks/run.py [--db meter_bench] [--keep-db] [--only registration] [--quick]
+                                     [--repeat 3]
 
 Creates a fresh database with both add-ons (no demo data), then runs every ``bench_*.py``
 module's ``run(env, args)`` in its own transaction, rolled back at the end, and prints the
@@ -80,6 +81,12 @@ def main():
     parser.add_argument("--keep-db", action="store_true", help="reuse the database if it exists")
     parser.add_argument("--only", nargs="*", help="benchmark names, e.g. registration movements")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each side per size where a benchmark compares them (median reported)",
+    )
     args = parser.parse_args()
 
     create_database(args.db, args.keep_db)
