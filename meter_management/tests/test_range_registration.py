@@ -300,11 +300,31 @@ class TestRangeRegistration(MeterCommon):
             20,
         )
 
+    def test_large_registration_refreshes_planner_statistics(self):
+        """A registration that grows stock_lot past autovacuum's threshold analyzes it before
+        the registers, move lines and quants are checked against the new meters."""
+
+        def known_rows(table):
+            self.env.cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+            return self.env.cr.fetchone()[0]
+
+        Lot = self.env["stock.lot"]
+        self.assertEqual(Lot._analyze_grown_tables({"stock_lot": 10, "stock_quant": 20}), [])
+        self.env.cr.execute("SELECT count(*) FROM stock_lot")
+        (lots_before,) = self.env.cr.fetchone()
+        self._register_range("60001", quantity=3000)
+        # ANALYZE counts the rows of its own transaction: the statistics know the new meters
+        self.assertEqual(known_rows("stock_lot"), lots_before + 3000)
+        self.env.cr.execute("SELECT count(*) FROM stock_quant")
+        (quants,) = self.env.cr.fetchone()
+        self.assertEqual(known_rows("stock_quant"), quants)
+
     def test_large_range_query_count_does_not_grow(self):
-        """A registration costs a bounded number of queries whatever the number of meters."""
+        """A registration costs a bounded number of queries whatever the number of meters
+        (both sizes large enough for their statistics to be refreshed)."""
         self._register_range("60000", quantity=10)  # warm the caches
         queries = []
-        for first, quantity in (("61000", 10), ("62000", 1000)):
+        for first, quantity in (("61000", 1000), ("63000", 3000)):
             self.env.invalidate_all()
             start = self.cr.sql_log_count
             self._register_range(first, quantity=quantity)
