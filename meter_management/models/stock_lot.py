@@ -338,8 +338,9 @@ class StockLot(models.Model):
     def _get_existing_meter_numbers(self, names, company_ids, exclude_ids=()):
         """Meter numbers among ``names`` that a meter of these companies already has.
 
-        One query for any number of names, served by the unique index on
-        ``(COALESCE(company_id, 0), name) WHERE is_meter``.
+        One query for any number of names, through the unique index on
+        ``(COALESCE(company_id, 0), name)`` or a hashed scan, never the trigram index
+        (``_meter_number_lookup``).
         """
         with self._meter_number_lookup():
             self.env.cr.execute(
