@@ -134,55 +134,56 @@ class StockPicking(models.Model):
         """Each number with its meter, its state and its quant in the source location (one query)."""
         self.ensure_one()
         self.env.flush_all()
-        with self.env["stock.lot"]._meter_number_lookup():
-            self.env.cr.execute(
-                SQL(
-                    """
-                    WITH given AS (
-                        SELECT n.number, n.position, lot.id AS lot_id, lot.product_id, lot.meter_state
-                          FROM unnest(%(numbers)s::varchar[]) WITH ORDINALITY AS n(number, position)
-                          LEFT JOIN stock_lot lot
-                                 ON lot.name = n.number AND lot.is_meter
-                                 AND COALESCE(lot.company_id, 0) = %(company)s
-                    ), quant AS (
-                        SELECT DISTINCT ON (q.lot_id) q.lot_id, q.id, q.location_id,
-                               q.quantity - q.reserved_quantity AS free
-                          FROM stock_quant q
-                          JOIN given ON given.lot_id = q.lot_id
-                          JOIN stock_location loc ON loc.id = q.location_id
-                         WHERE q.quantity > 0 AND loc.parent_path LIKE %(path)s
-                         ORDER BY q.lot_id, q.quantity - q.reserved_quantity DESC, q.id
-                    ), own AS (
-                        SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id
-                          FROM stock_move_line ml
-                          JOIN given ON given.lot_id = ml.lot_id
-                         WHERE ml.picking_id = %(picking)s
-                         ORDER BY ml.lot_id, ml.id
-                    ), other AS (
-                        SELECT DISTINCT ON (ml.lot_id) ml.lot_id, p.name
-                          FROM stock_move_line ml
-                          JOIN given ON given.lot_id = ml.lot_id
-                          JOIN stock_picking p ON p.id = ml.picking_id
-                         WHERE p.id != %(picking)s AND p.meter_movement_kind = 'dispatch'
-                           AND p.state NOT IN ('done', 'cancel')
-                         ORDER BY ml.lot_id, p.id
-                    )
-                    SELECT given.number, given.lot_id, given.product_id, given.meter_state,
-                           quant.id AS quant_id, quant.location_id, quant.free,
-                           own.id AS own_line_id, other.name AS other_dispatch
-                      FROM given
-                      LEFT JOIN quant ON quant.lot_id = given.lot_id
-                      LEFT JOIN own ON own.lot_id = given.lot_id
-                      LEFT JOIN other ON other.lot_id = given.lot_id
-                     ORDER BY given.position
-                    """,
-                    numbers=numbers,
-                    company=self.company_id.id,
-                    path=f"{self.location_id.parent_path}%",
-                    picking=self.id,
+        self.env.cr.execute(
+            SQL(
+                """
+                -- materialized: joined on the number outside, the meters' range scans
+                -- could be flattened into a look-up by name (see _meter_numbers_query)
+                WITH meter AS MATERIALIZED (%(meters)s
+                ), given AS (
+                    SELECT n.number, n.position, lot.id AS lot_id, lot.product_id, lot.meter_state
+                      FROM unnest(%(numbers)s::varchar[]) WITH ORDINALITY AS n(number, position)
+                      LEFT JOIN meter ON meter.name = n.number
+                      LEFT JOIN stock_lot lot ON lot.id = meter.id
+                ), quant AS (
+                    SELECT DISTINCT ON (q.lot_id) q.lot_id, q.id, q.location_id,
+                           q.quantity - q.reserved_quantity AS free
+                      FROM stock_quant q
+                      JOIN given ON given.lot_id = q.lot_id
+                      JOIN stock_location loc ON loc.id = q.location_id
+                     WHERE q.quantity > 0 AND loc.parent_path LIKE %(path)s
+                     ORDER BY q.lot_id, q.quantity - q.reserved_quantity DESC, q.id
+                ), own AS (
+                    SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.id
+                      FROM stock_move_line ml
+                      JOIN given ON given.lot_id = ml.lot_id
+                     WHERE ml.picking_id = %(picking)s
+                     ORDER BY ml.lot_id, ml.id
+                ), other AS (
+                    SELECT DISTINCT ON (ml.lot_id) ml.lot_id, p.name
+                      FROM stock_move_line ml
+                      JOIN given ON given.lot_id = ml.lot_id
+                      JOIN stock_picking p ON p.id = ml.picking_id
+                     WHERE p.id != %(picking)s AND p.meter_movement_kind = 'dispatch'
+                       AND p.state NOT IN ('done', 'cancel')
+                     ORDER BY ml.lot_id, p.id
                 )
+                SELECT given.number, given.lot_id, given.product_id, given.meter_state,
+                       quant.id AS quant_id, quant.location_id, quant.free,
+                       own.id AS own_line_id, other.name AS other_dispatch
+                  FROM given
+                  LEFT JOIN quant ON quant.lot_id = given.lot_id
+                  LEFT JOIN own ON own.lot_id = given.lot_id
+                  LEFT JOIN other ON other.lot_id = given.lot_id
+                 ORDER BY given.position
+                """,
+                meters=self.env["stock.lot"]._meter_numbers_query(numbers, self.company_id.ids),
+                numbers=numbers,
+                path=f"{self.location_id.parent_path}%",
+                picking=self.id,
             )
-            return self.env.cr.dictfetchall()
+        )
+        return self.env.cr.dictfetchall()
 
     def _get_meter_refusals(self, rows):
         """``{reason label: [numbers]}`` of the rows that cannot be added to this picking (hook)."""

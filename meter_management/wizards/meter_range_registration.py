@@ -173,7 +173,7 @@ class MeterRangeRegistration(models.TransientModel):
                     "The store %(store)s has no stock location.", store=self.warehouse_id.name
                 )
             )
-        existing = self.env["stock.lot"]._get_existing_meter_numbers_in_range(
+        existing = self.env["stock.lot"]._get_existing_meter_numbers(
             numbers, self.warehouse_id.company_id.ids
         )
         if existing:
