@@ -121,14 +121,48 @@ class ReportMeterDispatchNote(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         pickings = self.env["stock.picking"].browse(docids)
-        names = {picking.id: picking.move_line_ids.lot_id.mapped("name") for picking in pickings}
+        types = self._get_meter_types(pickings)
         return {
             "doc_ids": docids,
             "doc_model": "stock.picking",
             "docs": pickings,
-            "ranges": {
-                picking_id: format_ranges(meters, separator="\n")
-                for picking_id, meters in names.items()
+            "types": types,
+            "counts": {
+                picking.id: sum(row["count"] for row in types.get(picking.id, []))
+                for picking in pickings
             },
-            "counts": {picking_id: len(meters) for picking_id, meters in names.items()},
         }
+
+    @api.model
+    def _get_meter_types(self, pickings):
+        """``{picking id: [{'type', 'ranges', 'count'}]}``: the meters of each meter type on
+        the transfer, as ranges; one query for all the transfers."""
+        if not pickings:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ml.picking_id, ml.product_id, array_agg(lot.name)
+                  FROM stock_move_line ml JOIN stock_lot lot ON lot.id = ml.lot_id
+                 WHERE ml.picking_id = ANY(%s)
+                 GROUP BY ml.picking_id, ml.product_id
+                """,
+                pickings.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        products = self.env["product.product"].browse({row[1] for row in rows})
+        names = {product.id: product.display_name for product in products}
+        types = defaultdict(list)
+        for picking_id, product_id, numbers in rows:
+            types[picking_id].append(
+                {
+                    "type": names[product_id],
+                    "ranges": format_ranges(numbers, separator="\n"),
+                    "count": len(numbers),
+                }
+            )
+        for rows_of_picking in types.values():
+            rows_of_picking.sort(key=lambda row: row["type"])
+        return dict(types)

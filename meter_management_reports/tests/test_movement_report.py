@@ -2,6 +2,8 @@ import json
 import re
 from datetime import datetime
 
+from lxml import etree
+
 from odoo import Command
 from odoo.addons.meter_management.tests.test_meter_movements import MeterMovementCommon
 from odoo.exceptions import UserError
@@ -15,7 +17,7 @@ class MovementReportCommon(MeterMovementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._register_range("30001", "30020")
-        cls._register_range("A00998", "A01002")
+        cls._register_range("A00998", "A01002", product=cls.ct_meter)
         # March: 10 meters and 3 A-meters central -> regional, received with 2 rejected
         cls.dispatch_march = cls._dispatch("30001-30010, A00998-A01000")
         reception = cls.dispatch_march.meter_arrival_ids
@@ -169,14 +171,49 @@ class TestMovementReport(MovementReportCommon):
             wizard.action_print()
 
     def test_dispatch_note_pdf(self):
-        text = self._pdf_text(
-            "meter_management_reports.action_report_meter_dispatch_note", self.dispatch_march
+        # the dispatch's own Print button gives the dispatch note
+        action = self.dispatch_march.with_user(self.storekeeper).do_print_picking()
+        self.assertEqual(
+            action["report_name"], "meter_management_reports.report_meter_dispatch_note"
         )
-        flat = re.sub(r"\s+", " ", text)
+        flat = self._action_pdf_text(action)
         self.assertIn(f"Dispatch note {self.dispatch_march.name}", flat)
-        self.assertIn("30001–30010 (10)", flat)
-        self.assertIn("A00998–A01000 (3)", flat)
+        # each meter type with its ranges
+        self.assertIn("CT meter 200/5 (test) A00998–A01000 (3) 3", flat)
+        self.assertIn("Single-phase (test) 30001–30010 (10) 10", flat)
         self.assertIn("Total: 13 meters", flat)
         self.assertIn("Regional (test)", flat)
         self.assertIn("Driver", flat)
         self.assertIn("Received by (storekeeper)", flat)
+        # each signature box has its name and date lines
+        self.assertEqual(flat.count("Name: ____"), 3)
+        self.assertEqual(flat.count("Date: ____"), 3)
+
+    def test_print_button_of_a_meter_transfer(self):
+        view = self.env["stock.picking"].with_user(self.storekeeper).get_views([(False, "form")])
+        arch = etree.fromstring(view["views"]["form"]["arch"])
+        prints = arch.xpath("//header/button[@string='Print']")
+        done_prints = [
+            button for button in prints if "state != 'done'" in (button.get("invisible") or "")
+        ]
+        # on a done meter dispatch, the visible Print is the dispatch note's
+        self.assertEqual(
+            {(button.get("name"), button.get("invisible")) for button in done_prints},
+            {
+                ("do_print_picking", "state != 'done' or meter_movement_kind != 'dispatch'"),
+                (
+                    str(self.env.ref("stock.action_report_delivery").id),
+                    "state != 'done' or meter_movement_kind == 'dispatch'",
+                ),
+            },
+        )
+        # a transfer that is not a meter dispatch keeps stock's Picking Operations
+        other = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.central.int_type_id.id,
+                "location_id": self.central.lot_stock_id.id,
+                "location_dest_id": self.central.lot_stock_id.id,
+            }
+        )
+        action = other.with_user(self.storekeeper).do_print_picking()
+        self.assertEqual(action["report_name"], "stock.report_picking")
