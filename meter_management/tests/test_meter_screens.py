@@ -74,3 +74,16 @@ class TestMeterScreens(MeterMovementCommon):
                 (node,) = columns.xpath(f"field[@name='{name}']")
                 # 40.0, 0.5, 1.333333: as few decimals as the value needs, not 40.000000
                 self.assertEqual(safe_eval(node.get("options"))["min_display_digits"], 1)
+
+    def test_transfer_names_places_by_their_store(self):
+        arch = self._arch("stock.picking", "form")
+        spec = {}
+        for name in ("location_id", "location_dest_id"):
+            node = arch.xpath(f"//sheet//field[@name='{name}'][@context]")[0]
+            # the context the web client evaluates for this transfer
+            context = safe_eval(node.get("context"), {"meter_movement_kind": "dispatch"})
+            spec[name] = {"fields": {"display_name": {}}, "context": context}
+        dispatch = self._env_as(self.storekeeper)["stock.picking"].browse(self.dispatch.id)
+        (values,) = dispatch.web_read(spec)
+        self.assertEqual(values["location_id"]["display_name"], "Central (test)")
+        self.assertEqual(values["location_dest_id"]["display_name"], "In transit")
