@@ -49,6 +49,9 @@
         "demo/meter_management_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "meter_management/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "meter_management/static/tests/tours/*.js",
         ],

@@ -22,6 +22,7 @@
         "report/meter_movement_templates.xml",
         "wizards/meter_movement_report_wizard_views.xml",
         "views/meter_management_reports_menus.xml",
+        "views/stock_picking_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -293,7 +293,9 @@ class MeterCalibrationNotice(models.Model):
                 notice._create_draft_dispatch()
             notice.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=self.env._("%(count)s meters fall due for calibration", count=total),
+                summary=self.env._("1 meter falls due for calibration")
+                if total == 1
+                else self.env._("%(count)s meters fall due for calibration", count=total),
                 note=notice._get_summary_note(),
                 user_id=responsible.id,
                 date_deadline=min(first_due, today) if first_due else today,

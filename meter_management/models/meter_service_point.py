@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.messages import meters_text
 from .meter_type_register import REGISTER_UNITS
 
 
@@ -203,10 +204,10 @@ class MeterServicePoint(models.Model):
         if len(installed) >= self.meter_capacity:
             raise UserError(
                 self.env._(
-                    "Service point %(point)s takes %(capacity)s meter(s) and already has "
+                    "Service point %(point)s takes %(capacity)s and already has "
                     "%(meters)s installed: remove or exchange it instead.",
                     point=self.name,
-                    capacity=self.meter_capacity,
+                    capacity=meters_text(self.env, self.meter_capacity),
                     meters=", ".join(installed.lot_id.mapped("name")),
                 )
             )

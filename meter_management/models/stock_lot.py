@@ -68,6 +68,12 @@ class StockLot(models.Model):
         compute="_compute_meter_transit_route",
         help="For a meter in transit: the store that sent it and the store it goes to.",
     )
+    meter_place = fields.Char(
+        string="Where",
+        compute="_compute_meter_place",
+        help="The meter's store; for a meter in transit, the store that sent it and the store "
+        "it goes to.",
+    )
     meter_move_line_ids = fields.One2many(
         "stock.move.line",
         compute="_compute_meter_move_line_ids",
@@ -236,6 +242,14 @@ class StockLot(models.Model):
             lot.meter_transit_route = (
                 f"{source or '?'} → {dest or '?'}" if source or dest else False
             )
+
+    @api.depends("meter_state", "meter_warehouse_id")
+    def _compute_meter_place(self):
+        for lot in self:
+            if lot.meter_state == "transit":
+                lot.meter_place = lot.meter_transit_route or lot.location_id.name
+            else:
+                lot.meter_place = lot.meter_warehouse_id.name
 
     def _compute_meter_move_line_ids(self):
         lines = self.env["stock.move.line"].search(
@@ -498,6 +512,25 @@ class StockLot(models.Model):
                 )
             )
 
+    def _get_meter_place_text(self):
+        """Where the meter is, as people say it: ``"in laboratory at Central Lab"``,
+        ``"rejected at North Regional Store"``, ``"installed at service point SP-0042"``."""
+        self.ensure_one()
+        state = dict(self._fields["meter_state"]._description_selection(self.env)).get(
+            self.meter_state, self.meter_state or ""
+        )
+        if self.meter_state == "installed" and self.meter_service_point_id:
+            return self.env._(
+                "installed at service point %(point)s", point=self.meter_service_point_id.name
+            )
+        if self.meter_state == "transit" and self.meter_transit_route:
+            return self.env._("in transit %(route)s", route=self.meter_transit_route)
+        if self.meter_warehouse_id:
+            return self.env._(
+                "%(state)s at %(store)s", state=state.lower(), store=self.meter_warehouse_id.name
+            )
+        return state.lower()
+
     def _get_meter_install_problems(self, date):
         """``[(meter, reason)]`` of the meters that cannot be installed on ``date`` (hook)."""
         problems = []
@@ -506,19 +539,8 @@ class StockLot(models.Model):
         for lot in self:
             if not lot.is_meter:
                 problems.append((lot, self.env._("not a meter")))
-            elif lot.meter_state == "rejected":
-                problems.append((lot, self.env._("rejected")))
             elif lot.meter_state != "store":
-                state = dict(self._fields["meter_state"]._description_selection(self.env))
-                problems.append(
-                    (
-                        lot,
-                        self.env._(
-                            "not available in a store (%(state)s)",
-                            state=state.get(lot.meter_state, lot.meter_state),
-                        ),
-                    )
-                )
+                problems.append((lot, lot._get_meter_place_text()))
             elif (
                 check_validity
                 and lot.meter_next_calibration_date

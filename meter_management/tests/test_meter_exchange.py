@@ -167,7 +167,7 @@ class TestMeterExchange(MeterCommon):
     def test_refuse_meter_not_in_store(self):
         self._install_a()
         before = self._counts()
-        with self.assertRaisesRegex(UserError, r"CT-A001: not available in a store \(Installed\)"):
+        with self.assertRaisesRegex(UserError, r"CT-A001: installed at service point"):
             self._run_installation_wizard(
                 "install", self.other_point, "2026-02-01 08:00:00", new_lot=self.meter_a
             )
@@ -177,7 +177,7 @@ class TestMeterExchange(MeterCommon):
         self._transfer(self.meter_c, self.central.meter_rejected_location_id)
         self.assertEqual(self.meter_c.meter_state, "rejected")
         before = self._counts()
-        with self.assertRaisesRegex(UserError, "SP-C001: rejected"):
+        with self.assertRaisesRegex(UserError, r"SP-C001: rejected at Central \(test\)"):
             self._run_installation_wizard(
                 "install", self.point, "2026-02-01 08:00:00", new_lot=self.meter_c
             )
@@ -244,7 +244,7 @@ class TestMeterExchange(MeterCommon):
         self._install_a()
         self._transfer(self.meter_c, self.central.meter_rejected_location_id)
         before = self._counts()
-        with self.assertRaisesRegex(UserError, "SP-C001: rejected"):
+        with self.assertRaisesRegex(UserError, r"SP-C001: rejected at Central \(test\)"):
             self._run_installation_wizard(
                 "exchange",
                 self.point,

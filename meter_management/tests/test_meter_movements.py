@@ -131,8 +131,16 @@ class TestMeterMovements(MeterMovementCommon):
         )
         wizard.numbers = "30002-30003"
         wizard.reason_id = self.reason_damaged
-        wizard.save().action_reject()
+        action = wizard.save().action_reject()
         rejection = dispatch.meter_arrival_ids - reception
+        # the storekeeper is told what was done, then sees the rejection
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"]["message"],
+            f"2 meters rejected on arrival at Regional (test) (Damaged in transport) by "
+            f"{rejection.name}: 30002–30003",
+        )
+        self.assertEqual(action["params"]["next"]["res_id"], rejection.id)
         self.assertEqual(rejection.meter_movement_kind, "rejection")
         self.assertEqual(rejection.state, "done")
         self.assertEqual(rejection.meter_reason_id, self.reason_damaged)

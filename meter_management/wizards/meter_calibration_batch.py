@@ -79,6 +79,7 @@ class MeterCalibrationBatch(models.TransientModel):
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Record Calibration Results"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",

@@ -1,7 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.meter_numbers import MeterNumberError, number_range, range_ends, range_size
+from ..tools.messages import meters_text
+from ..tools.meter_numbers import (
+    MeterNumberError,
+    format_ranges,
+    number_range,
+    range_ends,
+    range_size,
+)
 
 
 class MeterRangeRegistration(models.TransientModel):
@@ -128,7 +135,10 @@ class MeterRangeRegistration(models.TransientModel):
                 wizard.preview = False
                 continue
             wizard.preview = self.env._(
-                "%(first)s … %(last)s: %(count)s meters", first=first, last=last, count=count
+                "%(first)s … %(last)s: %(meters)s",
+                first=first,
+                last=last,
+                meters=meters_text(self.env, count),
             )
 
     def _get_range_ends(self):
@@ -151,9 +161,9 @@ class MeterRangeRegistration(models.TransientModel):
         if max_quantity and count > max_quantity:
             raise UserError(
                 self.env._(
-                    "A registration may create at most %(max)s meters; the range %(first)s … %(last)s "
+                    "A registration may create at most %(max)s; the range %(first)s … %(last)s "
                     "has %(count)s.",
-                    max=max_quantity,
+                    max=meters_text(self.env, max_quantity),
                     first=first,
                     last=last,
                     count=count,
@@ -179,8 +189,8 @@ class MeterRangeRegistration(models.TransientModel):
         if existing:
             raise UserError(
                 self.env._(
-                    "%(count)s of these meter numbers are already registered, nothing was created: %(numbers)s",
-                    count=len(existing),
+                    "Already registered (%(meters)s), nothing was created: %(numbers)s",
+                    meters=meters_text(self.env, len(existing)),
                     numbers=", ".join(sorted(existing)[:200])
                     + (" …" if len(existing) > 200 else ""),
                 )
@@ -240,8 +250,8 @@ class MeterRangeRegistration(models.TransientModel):
         )
         group.message_post(
             body=self.env._(
-                "%(count)s meters registered (%(first)s … %(last)s) into %(store)s by %(picking)s.",
-                count=len(lots),
+                "%(meters)s registered (%(first)s … %(last)s) into %(store)s by %(picking)s.",
+                meters=meters_text(self.env, len(lots)),
                 first=numbers[0],
                 last=numbers[-1],
                 store=self.warehouse_id.name,
@@ -251,9 +261,23 @@ class MeterRangeRegistration(models.TransientModel):
         return group, picking.with_env(self.env), lots.with_env(self.env)
 
     def action_register(self):
-        """Register the range and show the new meters."""
-        group, _picking, _lots = self._register_meters()
-        return group.action_view_meters()
+        """Register the range, say what was done, then show the new meters."""
+        _group, _picking, lots = self._register_meters()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Meters registered"),
+                "message": self.env._(
+                    "%(meters)s registered into %(store)s: %(numbers)s",
+                    meters=meters_text(self.env, len(lots)),
+                    store=self.warehouse_id.name,
+                    numbers=format_ranges(lots.mapped("name"), counts=False),
+                ),
+                "next": _group.action_view_meters(),
+            },
+        }
 
     @api.model
     def register_range(self, vals):

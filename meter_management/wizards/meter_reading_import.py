@@ -50,6 +50,7 @@ class MeterReadingImport(models.TransientModel):
         )
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Import Meter Readings"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
@@ -61,13 +62,11 @@ class MeterReadingImport(models.TransientModel):
             self.env._("Line %(row)s: %(message)s", row=error["row"], message=error["message"])
             for error in result["errors"]
         ]
-        if result["rejected"] > len(result["errors"]):
-            lines.append(
-                self.env._(
-                    "... and %(count)s more wrong rows.",
-                    count=result["rejected"] - len(result["errors"]),
-                )
-            )
+        more = result["rejected"] - len(result["errors"])
+        if more == 1:
+            lines.append(self.env._("... and 1 more wrong row."))
+        elif more > 1:
+            lines.append(self.env._("... and %(count)s more wrong rows.", count=more))
         if result["rejected"] and not result["saved"]:
             lines.insert(0, self.env._("Nothing was saved: correct these rows and load again."))
         return "\n".join(lines)

@@ -42,11 +42,13 @@ class MeterMovementReportWizard(models.TransientModel):
         ]
 
     def _get_domain(self):
-        """Domain on ``meter.movement.report`` of the chosen movements."""
+        """Domain on ``meter.movement.report`` of the chosen movements, in plain JSON values:
+        the printed report receives it through the report URL (``data``)."""
         self.ensure_one()
+        date_to = fields.Datetime.to_datetime(self.date_to + timedelta(days=1))
         domain = [
-            ("date", ">=", fields.Datetime.to_datetime(self.date_from)),
-            ("date", "<", fields.Datetime.to_datetime(self.date_to + timedelta(days=1))),
+            ("date", ">=", fields.Datetime.to_string(fields.Datetime.to_datetime(self.date_from))),
+            ("date", "<", fields.Datetime.to_string(date_to)),
             ("kind", "in", self._get_kinds()),
         ]
         if self.warehouse_ids:
@@ -72,13 +74,19 @@ class MeterMovementReportWizard(models.TransientModel):
         self.ensure_one()
         if not self._get_kinds():
             raise UserError(self.env._("Choose at least one kind of movement."))
-        rows = self.env["meter.movement.report"].search_read(self._get_domain(), ["picking_id"])
-        pickings = self.env["stock.picking"].browse({row["picking_id"][0] for row in rows})
-        if not pickings:
+        domain = self._get_domain()
+        if not self.env["meter.movement.report"].search_count(domain, limit=1):
             raise UserError(self.env._("No meter movement matches these criteria."))
-        return self.env.ref("meter_management_reports.action_report_meter_movements").report_action(
-            pickings.sorted("id"), data={"criteria": self._get_criteria()}, config=False
+        # With ``data``, the web client prints through /report/pdf/<report>?options=<data>,
+        # without record ids: the report finds its movements from the domain it carries.
+        report = self.env.ref("meter_management_reports.action_report_meter_movements")
+        action = report.report_action(
+            self.env["stock.picking"],
+            data={"domain": domain, "criteria": self._get_criteria()},
+            config=False,
         )
+        action["close_on_report_download"] = True
+        return action
 
     def action_open_analysis(self):
         self.ensure_one()
