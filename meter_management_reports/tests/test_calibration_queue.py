@@ -31,6 +31,7 @@ class TestCalibrationQueue(MeterCommon):
             "72001": date(2026, 1, 5),
             "72002": date(2026, 10, 20),
         }
+        cls.single_phase.meter_accuracy_class = "1"
         cls._register_range("70001", "70008")
         cls._register_range("71001", "71002", product=cls.ct_meter)
         cls._register_range("72001", "72002", store=cls.regional)
