@@ -24,6 +24,9 @@
         "views/meter_management_reports_menus.xml",
     ],
     "assets": {
+        "web.assets_backend_lazy": [
+            "meter_management_reports/static/src/views/*.js",
+        ],
         "web.assets_tests": [
             "meter_management_reports/static/tests/tours/*.js",
         ],
