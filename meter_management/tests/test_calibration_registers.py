@@ -34,6 +34,7 @@ class TestCalibrationRegisters(CalibrationCommon):
         wizard = form.save()
         action = wizard.action_load_meters()
         self.assertEqual(action["name"], "Record Calibration Results", "the dialog's title")
+        self.assertFalse(wizard.missing_accuracy_warning, "every type has its class")
         self.assertEqual(
             [(line.lot_id.name, line.register_type) for line in wizard.line_ids],
             [

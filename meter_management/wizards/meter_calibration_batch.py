@@ -75,7 +75,7 @@ class MeterCalibrationBatch(models.TransientModel):
     def _compute_missing_accuracy_warning(self):
         for batch in self:
             types = batch.line_ids.filtered(lambda line: line.tolerance <= 0).product_id
-            batch.missing_accuracy_warning = types and self.env._(
+            batch.missing_accuracy_warning = bool(types) and self.env._(
                 "Meter type %(types)s has no accuracy class (or tolerance): set it on the "
                 "meter type before its meters can be tested.",
                 types=", ".join(types.mapped("display_name")),
