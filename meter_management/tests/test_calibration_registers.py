@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.exceptions import UserError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .test_calibration import CalibrationCommon
 
@@ -220,3 +220,27 @@ class TestCalibrationRegisters(CalibrationCommon):
             "Signature and date",
         ):
             self.assertIn(expected, text)
+
+
+@tagged("post_install", "-at_install")
+class TestCalibrationRegistersTour(CalibrationCommon, HttpCase):
+    def test_record_results_per_register_tour(self):
+        self._create_meter("49001", product=self.ct_meter)
+        self._create_meter("49002")
+        self._to_lab(self._meters("49001", "49002"))
+        self.start_tour(
+            "/odoo/action-meter_management.meter_calibration_batch_action",
+            "meter_calibration_batch_tour",
+            login=self.lab_technician.login,
+        )
+        ct_meter, single = self._meters("49001", "49002")
+        self.assertEqual(
+            [
+                (line.register_type, line.as_found_error, line.result)
+                for line in ct_meter.meter_calibration_ids.line_ids
+            ],
+            [("active", 0.3, "pass"), ("reactive", 0.8, "fail"), ("demand", 0.1, "pass")],
+        )
+        self.assertEqual(ct_meter.meter_calibration_status, "failed")
+        self.assertEqual(single.meter_calibration_ids.line_ids.as_found_error, 0.4)
+        self.assertEqual(single.meter_calibration_status, "valid")
