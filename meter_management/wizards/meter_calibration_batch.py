@@ -249,7 +249,11 @@ class MeterCalibrationBatchLine(models.TransientModel):
     measured_result = fields.Selection(
         CALIBRATION_RESULTS, compute="_compute_measured_result", string="Measured"
     )
-    override_result = fields.Selection(CALIBRATION_RESULTS, string="Override")
+    override_result = fields.Selection(
+        CALIBRATION_RESULTS,
+        string="Override",
+        help="Sets the result of the whole meter (on any one of its register lines).",
+    )
     override_reason = fields.Char()
     fail_action = fields.Selection(FAIL_ACTIONS, string="If Failed")
 
