@@ -25,6 +25,9 @@
         "views/stock_picking_views.xml",
     ],
     "assets": {
+        "web.assets_backend_lazy": [
+            "meter_management_reports/static/src/views/*.js",
+        ],
         "web.assets_tests": [
             "meter_management_reports/static/tests/tours/*.js",
         ],

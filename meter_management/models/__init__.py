@@ -1,6 +1,7 @@
 from . import (
     meter_calibration,
     meter_calibration_line,
+    meter_calibration_results,
     meter_calibration_notice,
     meter_group,
     meter_register,

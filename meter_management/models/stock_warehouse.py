@@ -27,6 +27,15 @@ class StockWarehouse(models.Model):
     meter_lab_queue_location_id = fields.Many2one(
         "stock.location", string="Laboratory Queue", check_company=True, copy=False
     )
+    meter_reference_standard = fields.Char(
+        string="Reference Standard",
+        help="A laboratory's reference standard (number, certificate, valid until): printed "
+        "on its calibration certificates.",
+    )
+    meter_test_equipment = fields.Char(
+        string="Laboratory Equipment",
+        help="A laboratory's test bench and instruments: printed on its calibration certificates.",
+    )
     meter_dispatch_type_id = fields.Many2one(
         "stock.picking.type", string="Meter Dispatch Type", check_company=True, copy=False
     )

@@ -10,6 +10,7 @@ from . import test_consumption
 from . import test_meter_exchange
 from . import test_calibration_dates
 from . import test_calibration
+from . import test_calibration_registers
 from . import test_calibration_cron
 from . import test_sample_recertification
 from . import test_meter_movements_bulk
