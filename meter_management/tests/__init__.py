@@ -17,3 +17,8 @@ from . import test_meter_readings
 from . import test_billing_consumption
 from . import test_meter_exchange_tour
 from . import test_meter_movements_tour
+from . import test_meter_flows
+from . import test_range_registration_defaults
+from . import test_range_registration_concurrency
+from . import test_time_zones
+from . import test_meter_operation_dates

@@ -63,11 +63,16 @@ class ReportMeterMovements(models.AbstractModel):
         numbers = self._get_meter_numbers(pickings)
         kinds = dict(pickings._fields["meter_movement_kind"]._description_selection(self.env))
         supplier = self.env._("Supplier")
+        service_points = self.env._("Service points")
         sections = defaultdict(list)
         for picking in pickings.sorted(lambda p: (p.date_done or fields.Datetime.now(), p.id)):
             source, dest = pairs.get(picking.id, (False, False))
             meters = numbers.get(picking.id, [])
-            sections[(source or supplier, dest or supplier)].append(
+            kind = picking.meter_movement_kind
+            # what lies outside the stores: the supplier, or the service points
+            source = source or (service_points if kind == "removal" else supplier)
+            dest = dest or (service_points if kind == "installation" else supplier)
+            sections[(source, dest)].append(
                 {
                     "date": picking.date_done,
                     "reference": picking.name,
