@@ -29,6 +29,10 @@ class MeterMovementReport(models.Model):
     reason_id = fields.Many2one("meter.movement.reason", string="Reason", readonly=True)
     from_warehouse_id = fields.Many2one("stock.warehouse", string="From Store", readonly=True)
     to_warehouse_id = fields.Many2one("stock.warehouse", string="To Store", readonly=True)
+    # what lies outside the stores is named too: a receipt comes from the supplier, an
+    # installation goes to the service points
+    origin = fields.Char(string="From", readonly=True)
+    destination = fields.Char(string="To", readonly=True)
     store_id = fields.Many2one(
         "stock.warehouse",
         string="Store",
@@ -40,6 +44,26 @@ class MeterMovementReport(models.Model):
 
     @api.model
     def _get_query(self):
+        outside = SQL(
+            """CASE WHEN p.meter_movement_kind IN ('installation', 'removal') THEN %s
+                    ELSE %s END""",
+            self.env._("Service points"),
+            self.env._("Supplier"),
+        )
+        return SQL(
+            """
+            SELECT movement.*,
+                   COALESCE(from_wh.name, movement.outside) AS origin,
+                   COALESCE(to_wh.name, movement.outside) AS destination
+              FROM (%(movements)s) movement
+              LEFT JOIN stock_warehouse from_wh ON from_wh.id = movement.from_warehouse_id
+              LEFT JOIN stock_warehouse to_wh ON to_wh.id = movement.to_warehouse_id
+            """,
+            movements=self._get_movements_query(outside),
+        )
+
+    @api.model
+    def _get_movements_query(self, outside):
         return SQL(
             """
             SELECT min(ml.id) AS id, p.id AS picking_id, p.name AS reference, p.date_done AS date,
@@ -52,7 +76,7 @@ class MeterMovementReport(models.Model):
                         WHEN p.meter_movement_kind = 'laboratory' THEN dest.warehouse_id
                         ELSE pt.warehouse_id END AS to_warehouse_id,
                    pt.warehouse_id AS store_id, ml.product_id,
-                   count(*)::int AS meter_count
+                   count(*)::int AS meter_count, %(outside)s AS outside
               FROM stock_picking p
               JOIN stock_picking_type pt ON pt.id = p.picking_type_id
               JOIN stock_move_line ml ON ml.picking_id = p.id AND ml.state = 'done'
@@ -62,7 +86,8 @@ class MeterMovementReport(models.Model):
               LEFT JOIN stock_picking_type dispatch_type ON dispatch_type.id = dispatch.picking_type_id
              WHERE p.state = 'done' AND p.meter_movement_kind IS NOT NULL
              GROUP BY p.id, pt.warehouse_id, dispatch_type.warehouse_id, dest.warehouse_id, ml.product_id
-            """
+            """,
+            outside=outside,
         )
 
     def init(self):

@@ -52,26 +52,17 @@ class ReportMeterMovements(models.AbstractModel):
         """``[{'from', 'to', 'movements': [...], 'count'}]`` sorted by pair, movements by date."""
         rows = self.env["meter.movement.report"].search_read(
             [("picking_id", "in", pickings.ids)],
-            ["picking_id", "from_warehouse_id", "to_warehouse_id", "meter_count"],
+            ["picking_id", "origin", "destination", "meter_count"],
         )
-        pairs = {}
-        for row in rows:
-            pairs[row["picking_id"][0]] = (
-                row["from_warehouse_id"] and row["from_warehouse_id"][1],
-                row["to_warehouse_id"] and row["to_warehouse_id"][1],
-            )
+        # the stores, or the supplier or the service points outside them
+        pairs = {row["picking_id"][0]: (row["origin"], row["destination"]) for row in rows}
         numbers = self._get_meter_numbers(pickings)
         kinds = dict(pickings._fields["meter_movement_kind"]._description_selection(self.env))
         supplier = self.env._("Supplier")
-        service_points = self.env._("Service points")
         sections = defaultdict(list)
         for picking in pickings.sorted(lambda p: (p.date_done or fields.Datetime.now(), p.id)):
-            source, dest = pairs.get(picking.id, (False, False))
+            source, dest = pairs.get(picking.id, (supplier, supplier))
             meters = numbers.get(picking.id, [])
-            kind = picking.meter_movement_kind
-            # what lies outside the stores: the supplier, or the service points
-            source = source or (service_points if kind == "removal" else supplier)
-            dest = dest or (service_points if kind == "installation" else supplier)
             sections[(source, dest)].append(
                 {
                     "date": picking.date_done,
