@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, split_every
@@ -561,7 +563,8 @@ class StockLot(models.Model):
         last movement: a meter's history stays in order."""
         date = fields.Datetime.to_datetime(date)
         company = self.company_id[:1] or self.env.company
-        if date > fields.Datetime.now():
+        # a few minutes of a field device's clock ahead, as for readings
+        if date > fields.Datetime.now() + timedelta(minutes=5):
             raise UserError(
                 self.env._(
                     "%(operation)s of meter %(meters)s cannot be dated %(date)s: that is in "
