@@ -453,14 +453,14 @@ class StockLot(models.Model):
 
     @api.model
     def _get_meter_move_picking_type(self, source, dest):
-        """Operation type of a move of meters from ``source`` to ``dest`` (hook): into a
-        laboratory queue, the laboratory type; into rejected meters, the rejection type;
+        """Operation type of a move of meters from ``source`` to ``dest`` (hook): into rejected
+        meters, the rejection type; into or out of a laboratory queue, the laboratory type;
         otherwise the store's internal transfers."""
         warehouse = source.warehouse_id or dest.warehouse_id
-        if dest.meter_usage == "laboratory":
-            picking_type = warehouse.meter_laboratory_type_id
-        elif dest.meter_usage == "rejected":
+        if dest.meter_usage == "rejected":
             picking_type = dest.warehouse_id.meter_rejection_type_id
+        elif "laboratory" in (source.meter_usage, dest.meter_usage):
+            picking_type = warehouse.meter_laboratory_type_id
         else:
             picking_type = False
         return picking_type or source.warehouse_id.int_type_id or dest.warehouse_id.int_type_id

@@ -8,7 +8,7 @@ METER_MOVEMENT_KINDS = [
     ("return", "Returned to supplier"),
     ("installation", "Installed"),
     ("removal", "Removed"),
-    ("laboratory", "Sent to laboratory"),
+    ("laboratory", "Laboratory"),
     ("conversion", "Initial load"),
 ]
 

@@ -67,7 +67,7 @@ class StockWarehouse(models.Model):
         string="Meter Laboratory Type",
         check_company=True,
         copy=False,
-        help="Moves of meters into a laboratory queue.",
+        help="Moves of meters into or out of a laboratory queue.",
     )
 
     @api.model_create_multi

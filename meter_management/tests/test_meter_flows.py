@@ -131,6 +131,12 @@ class TestMeterFlows(MeterMovementCommon):
         picking = self._meters("44001", "44002")._move_meters_to(self.queue)
         self.assertEqual(picking.meter_movement_kind, "laboratory")
         self.assertEqual(self._state("44001", "44002"), {"laboratory"})
+        # out of the queue: a laboratory move too; into rejected meters: a rejection
+        picking = self._meters("44001")._move_meters_to(self.laboratory.lot_stock_id)
+        self.assertEqual(picking.meter_movement_kind, "laboratory")
+        picking = self._meters("44002")._move_meters_to(self.laboratory.meter_rejected_location_id)
+        self.assertEqual(picking.meter_movement_kind, "rejection")
+        self.assertEqual(self._state("44002"), {"rejected"})
 
     def test_renaming_a_store_carries_its_meter_sequences(self):
         self.regional.code = "TRG2"

@@ -27,7 +27,7 @@ class MeterMovementReportWizard(models.TransientModel):
     include_return = fields.Boolean(string="Returned to supplier", default=True)
     include_installation = fields.Boolean(string="Installed", default=True)
     include_removal = fields.Boolean(string="Removed", default=True)
-    include_laboratory = fields.Boolean(string="Sent to laboratory", default=True)
+    include_laboratory = fields.Boolean(string="Laboratory", default=True)
     include_conversion = fields.Boolean(string="Initial load", default=True)
 
     @api.constrains("date_from", "date_to")
