@@ -65,7 +65,8 @@ class ReportMeterMovements(models.AbstractModel):
             meters = numbers.get(picking.id, [])
             sections[(source, dest)].append(
                 {
-                    "date": picking.date_done,
+                    # the company's day of the movement
+                    "date": picking.company_id._meter_date(picking.date_done),
                     "reference": picking.name,
                     "kind": kinds.get(picking.meter_movement_kind),
                     "reason": picking.meter_reason_id.name or "",

@@ -1,8 +1,10 @@
 import re
+from datetime import date
 
 from freezegun import freeze_time
 
 from odoo.addons.meter_management.tests.test_meter_movements import MeterMovementCommon
+from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 
@@ -84,3 +86,35 @@ class TestMovementKinds(MeterMovementCommon):
         self.assertIn("Installed", flat)
         self.assertIn("Service points → Laboratory (test)", flat)
         self.assertIn("Removed", flat)
+
+
+@tagged("post_install", "-at_install")
+class TestMovementReportTimeZone(MeterMovementCommon):
+    """A utility in UTC−5: the movement report's period is made of the company's days."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.tz = "America/Bogota"
+        with freeze_time("2026-03-30 15:00:00"):
+            cls._register_range("48001", "48002")
+        # 22:00 on 31 March in Bogotá, 03:00 on 1 April in UTC
+        with freeze_time("2026-04-01 03:00:00"):
+            cls.dispatch = cls._dispatch("48001-48002")
+
+    def _printed(self, date_from, date_to):
+        wizard = Form(self.env["meter.movement.report.wizard"].with_user(self.meter_user))
+        wizard.date_from = date_from
+        wizard.date_to = date_to
+        wizard.include_receipt = False
+        action = wizard.save().action_print()
+        return self.env["stock.picking"].browse(action["context"]["active_ids"])
+
+    def test_period_in_company_days(self):
+        self.assertEqual(self._printed(date(2026, 3, 1), date(2026, 3, 31)), self.dispatch)
+        with self.assertRaisesRegex(UserError, "No meter movement"):
+            self._printed(date(2026, 4, 1), date(2026, 4, 30))
+        text = self._render_pdf_text(
+            "meter_management_reports.action_report_meter_movements", self.dispatch.ids
+        )
+        self.assertIn("03/31/2026", text)
