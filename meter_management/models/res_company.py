@@ -3,7 +3,6 @@ from datetime import datetime, time, timedelta
 import pytz
 
 from odoo import fields, models
-from odoo.tools import SQL
 
 
 class ResCompany(models.Model):
@@ -120,7 +119,3 @@ class ResCompany(models.Model):
         in the company's time zone: ``start <= moment < end``."""
         end_day = fields.Date.to_date(date_to) + timedelta(days=1)
         return self._meter_day_start(date_from), self._meter_day_start(end_day)
-
-    def _meter_date_sql(self, column):
-        """SQL of the company's calendar day of a UTC timestamp ``column`` (an SQL)."""
-        return SQL("(%s AT TIME ZONE 'UTC' AT TIME ZONE %s)::date", column, self._get_meter_tz())
