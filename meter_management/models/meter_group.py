@@ -166,7 +166,7 @@ class MeterGroup(models.Model):
             group.write(
                 {
                     "recert_state": "sampled",
-                    "sample_date": fields.Date.context_today(self),
+                    "sample_date": group.company_id._meter_today(),
                     "sample_seed": seed,
                     "sampling_plan_id": plan.id,
                     "sample_group_size": len(population),
@@ -225,7 +225,7 @@ class MeterGroup(models.Model):
         self.ensure_one()
         self.check_access("write")
         years = self.company_id.meter_recertification_years
-        today = fields.Date.context_today(self)
+        today = (self.company_id[:1] or self.env.company)._meter_today()
         self.env.flush_all()
         # every meter of the group in service outside the sample (the sampled meters got
         # their own due dates from their tests), in one statement
@@ -296,7 +296,10 @@ class MeterGroup(models.Model):
         lot_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["stock.lot"].invalidate_model(["meter_replacement_required"])
         self.write(
-            {"recert_state": "failed", "recert_decision_date": fields.Date.context_today(self)}
+            {
+                "recert_state": "failed",
+                "recert_decision_date": (self.company_id[:1] or self.env.company)._meter_today(),
+            }
         )
         self.message_post(
             body=self.env._(

@@ -183,6 +183,7 @@ class MeterInstallation(models.Model):
                     installed=self.date_from,
                 )
             )
+        self.lot_id._check_meter_operation_date(date, self.env._("Removal"))
         registers = self.lot_id.meter_register_ids
         missing = registers.filtered(lambda reg: reg not in final_values)
         if missing:

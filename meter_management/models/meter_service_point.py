@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -163,6 +161,7 @@ class MeterServicePoint(models.Model):
         """
         self.ensure_one()
         lot._check_meter_installable(date)
+        lot._check_meter_operation_date(date, self.env._("Installation"))
         self._check_free_capacity(date)
         registers = lot.meter_register_ids
         missing = registers.filtered(lambda reg: reg not in initial_values)
@@ -270,16 +269,23 @@ class MeterServicePoint(models.Model):
         return picking
 
     def _get_meter_picking_type(self, source, destination):
-        """Operation type of a meter's installation (delivery of its store) or removal
-        (receipt of the destination store) (hook)."""
-        warehouse = source.warehouse_id or destination.warehouse_id
-        if not warehouse:
-            warehouse = self.env["stock.warehouse"].search(
-                [("company_id", "=", self.company_id.id)], limit=1
-            )
+        """Operation type of a meter's installation (the installation type of the store it
+        leaves) or removal (the removal type of the store or laboratory it goes to) (hook)."""
         if source.warehouse_id:
-            return warehouse.out_type_id
-        return warehouse.in_type_id
+            warehouse = source.warehouse_id
+            picking_type = warehouse.meter_install_type_id
+        else:
+            warehouse = destination.warehouse_id
+            picking_type = warehouse.meter_removal_type_id
+        if not picking_type:
+            raise UserError(
+                self.env._(
+                    "The store %(store)s has no meter role: meters cannot be installed from "
+                    "it or removed to it.",
+                    store=warehouse.name or destination.display_name,
+                )
+            )
+        return picking_type
 
     # ------------------------------------------------------------------
     # Billing consumption
@@ -289,15 +295,15 @@ class MeterServicePoint(models.Model):
     def _get_billing_segments(self, date_from, date_to, points=None):
         """Consumption of every installation segment in a period, per register, one query.
 
-        The period runs from ``date_from`` 00:00 to the end of ``date_to`` (UTC); a reading
+        The period runs from ``date_from`` 00:00 to the end of ``date_to`` in the company's
+        time zone (``res.company._get_meter_tz``); a reading
         belongs to it by its date. A segment is what one installation read during the
         period: the removed meter's (up to its removal reading) and the new meter's (from
         its installation reading), each with its own multiplier. Energy registers sum the
         consumption of their readings (rollovers included, anomalies counted as 0); demand
         registers take their largest value. Returns a list of dicts, by point and time.
         """
-        start = fields.Datetime.to_datetime(fields.Date.to_date(date_from))
-        end = fields.Datetime.to_datetime(fields.Date.to_date(date_to)) + timedelta(days=1)
+        start, end = self.env.company._meter_period_bounds(date_from, date_to)
         if end <= start:
             raise UserError(self.env._("The period ends before it starts."))
         points = points if points is not None else self.browse()

@@ -763,6 +763,13 @@ class StockPicking(models.Model):
         )
         return self.env.cr.dictfetchall()
 
+    def _create_backorder_picking(self):
+        # a reception's backorder still receives the meters of the same dispatch
+        backorder = super()._create_backorder_picking()
+        if self.meter_dispatch_id:
+            backorder.meter_dispatch_id = self.meter_dispatch_id
+        return backorder
+
     def action_open_meter_dispatch(self):
         self.ensure_one()
         return {
@@ -845,4 +852,19 @@ class StockPicking(models.Model):
         rejection._add_meter_numbers(",".join(numbers))
         rejection.move_line_ids.picked = True
         rejection.with_context(skip_backorder=True).button_validate()
+        self._cancel_emptied_meter_reception()
         return rejection
+
+    def _cancel_emptied_meter_reception(self):
+        """A reception left without meters (all of them rejected on arrival) has nothing
+        more to receive: cancel it rather than leave it open."""
+        emptied = self.filtered(
+            lambda p: (
+                p.meter_movement_kind == "reception"
+                and p.state not in ("done", "cancel")
+                and not p.move_line_ids
+            )
+        )
+        if emptied:
+            emptied.action_cancel()
+        return emptied

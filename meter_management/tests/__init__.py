@@ -20,3 +20,8 @@ from . import test_meter_exchange_tour
 from . import test_meter_movements_tour
 from . import test_screen_messages
 from . import test_meter_screens
+from . import test_meter_flows
+from . import test_range_registration_defaults
+from . import test_range_registration_concurrency
+from . import test_time_zones
+from . import test_meter_operation_dates

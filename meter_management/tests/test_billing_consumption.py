@@ -2,11 +2,12 @@ import base64
 import csv
 import io
 
+from freezegun import freeze_time
 from lxml import etree
 
 from odoo.tests import Form, tagged
 
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 
 @tagged("post_install", "-at_install")
@@ -19,16 +20,18 @@ class TestBillingConsumption(MeterCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meter_a = cls._create_meter("BL-A001", product=cls.ct_meter)
-        cls.meter_b = cls._create_meter(
-            "BL-B001",
-            product=cls.ct_meter,
-            ct_primary=100,
-            ct_secondary=5,
-            pt_primary=1,
-            pt_secondary=1,
-        )
-        cls.meter_d = cls._create_meter("BL-D001", product=cls.ct_meter)
+        # received before the installations the tests date in 2026
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.meter_a = cls._create_meter("BL-A001", product=cls.ct_meter)
+            cls.meter_b = cls._create_meter(
+                "BL-B001",
+                product=cls.ct_meter,
+                ct_primary=100,
+                ct_secondary=5,
+                pt_primary=1,
+                pt_secondary=1,
+            )
+            cls.meter_d = cls._create_meter("BL-D001", product=cls.ct_meter)
         cls.point = cls._create_service_point(contract_ref="C-100")
         cls.Point = cls.env["meter.service.point"]
 

@@ -54,8 +54,12 @@ class TestMeterMovements(MeterMovementCommon):
             )
             self.assertEqual(store.meter_dispatch_type_id.default_location_dest_id, self.transit)
             self.assertEqual(store.meter_reception_type_id.default_location_src_id, self.transit)
+            # a laboratory receives meters into its queue: they wait for calibration
             self.assertEqual(
-                store.meter_reception_type_id.default_location_dest_id, store.lot_stock_id
+                store.meter_reception_type_id.default_location_dest_id,
+                store.meter_lab_queue_location_id
+                if store.meter_role == "laboratory"
+                else store.lot_stock_id,
             )
             self.assertEqual(
                 store.meter_rejection_type_id.default_location_dest_id,

@@ -1,10 +1,12 @@
 import base64
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.meter_reading import CONSUMPTION_FIELDS
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 HEADER = "meter_number,register_type,reading_date,value,reader_code\n"
 
@@ -16,9 +18,11 @@ class TestMeterReadings(MeterCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meter_a = cls._create_meter("RD-A001", product=cls.ct_meter)
-        cls.meter_b = cls._create_meter("RD-B001")
-        cls.meter_store = cls._create_meter("RD-S001")
+        # received before the installations the tests date in 2026
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.meter_a = cls._create_meter("RD-A001", product=cls.ct_meter)
+            cls.meter_b = cls._create_meter("RD-B001")
+            cls.meter_store = cls._create_meter("RD-S001")
         cls.point_a = cls._create_service_point()
         cls.point_b = cls._create_service_point()
 

@@ -64,14 +64,10 @@ class ReportMeterMovements(models.AbstractModel):
         ``kinds`` gives the meters of each kind of movement beside it."""
         rows = self.env["meter.movement.report"].search_read(
             [("picking_id", "in", pickings.ids)],
-            ["picking_id", "from_warehouse_id", "to_warehouse_id", "meter_count"],
+            ["picking_id", "origin", "destination", "meter_count"],
         )
-        pairs = {}
-        for row in rows:
-            pairs[row["picking_id"][0]] = (
-                row["from_warehouse_id"] and row["from_warehouse_id"][1],
-                row["to_warehouse_id"] and row["to_warehouse_id"][1],
-            )
+        # the stores, or the supplier or the service points outside them
+        pairs = {row["picking_id"][0]: (row["origin"], row["destination"]) for row in rows}
         numbers = self._get_meter_numbers(pickings)
         selection = pickings._fields["meter_movement_kind"]._description_selection(self.env)
         kinds = dict(selection)
@@ -81,14 +77,15 @@ class ReportMeterMovements(models.AbstractModel):
         meters_by_pair = defaultdict(set)
         kind_counts = defaultdict(lambda: defaultdict(int))
         for picking in pickings.sorted(lambda p: (p.date_done or fields.Datetime.now(), p.id)):
-            source, dest = pairs.get(picking.id, (False, False))
+            source, dest = pairs.get(picking.id, (supplier, supplier))
             pair = (source or supplier, dest or supplier)
             meters = numbers.get(picking.id, [])
             meters_by_pair[pair].update(meters)
             kind_counts[pair][picking.meter_movement_kind] += len(meters)
             sections[pair].append(
                 {
-                    "date": picking.date_done,
+                    # the company's day of the movement
+                    "date": picking.company_id._meter_date(picking.date_done),
                     "reference": picking.name,
                     "kind": kinds.get(picking.meter_movement_kind),
                     "reason": picking.meter_reason_id.name or "",

@@ -1,3 +1,4 @@
 from . import test_calibration_queue
 from . import test_movement_report
 from . import test_movement_report_tour
+from . import test_movement_kinds
