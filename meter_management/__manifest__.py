@@ -21,6 +21,7 @@
         "data/ir_cron_data.xml",
         "data/meter_sampling_plan_data.xml",
         "data/meter_movement_reason_data.xml",
+        "data/meter_anomaly_type_data.xml",
         "wizards/meter_range_registration_views.xml",
         "views/meter_register_views.xml",
         "views/product_template_views.xml",
@@ -43,6 +44,8 @@
         "wizards/meter_installation_wizard_views.xml",
         "wizards/meter_reading_import_views.xml",
         "wizards/meter_billing_consumption_views.xml",
+        "views/meter_anomaly_views.xml",
+        "wizards/meter_anomaly_resolve_views.xml",
         "views/meter_management_menus.xml",
     ],
     "demo": [

@@ -17,3 +17,6 @@ from . import test_meter_readings
 from . import test_billing_consumption
 from . import test_meter_exchange_tour
 from . import test_meter_movements_tour
+from . import test_anomaly_rules
+from . import test_anomaly_detection
+from . import test_anomaly_workflow
