@@ -22,6 +22,7 @@
         "data/meter_sampling_plan_data.xml",
         "data/meter_movement_reason_data.xml",
         "data/meter_anomaly_type_data.xml",
+        "data/meter_service_order_stage_data.xml",
         "wizards/meter_range_registration_views.xml",
         "views/meter_register_views.xml",
         "views/product_template_views.xml",
@@ -46,6 +47,8 @@
         "wizards/meter_billing_consumption_views.xml",
         "views/meter_anomaly_views.xml",
         "wizards/meter_anomaly_resolve_views.xml",
+        "views/meter_service_order_views.xml",
+        "wizards/meter_service_order_complete_views.xml",
         "views/meter_management_menus.xml",
     ],
     "demo": [

@@ -72,6 +72,9 @@ class MeterAnomaly(models.Model):
     reader_code = fields.Char(readonly=True)
     reader_id = fields.Many2one("res.users", string="Reader", readonly=True)
     message = fields.Char(compute="_compute_message")
+    service_order_id = fields.Many2one(
+        "meter.service.order", index="btree_not_null", copy=False, check_company=True
+    )
     is_corrected = fields.Boolean(related="reading_id.is_corrected")
 
     def init(self):

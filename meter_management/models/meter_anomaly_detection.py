@@ -68,7 +68,7 @@ class MeterAnomalyDetection(models.AbstractModel):
         rows that repeat a reading already saved or an earlier row (duplicates, reported
         and not saved again), refuse those giving another value for the same meter,
         register and time (conflicts), and set aside the rows that carry a reader code
-        instead of a value. Returns the number of duplicates."""
+        instead of a value. Returns ``{"duplicates": n, "codes": n}``."""
         cr = self.env.cr
         _by_rule, by_code = self.env["meter.anomaly.type"]._get_active_types(self.env.company)
         cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_import_codes"))
@@ -89,6 +89,7 @@ class MeterAnomalyDetection(models.AbstractModel):
                 types=[anomaly_type.id for anomaly_type in by_code.values()],
             )
         )
+        codes = cr.rowcount
         cr.execute(
             SQL(
                 """
@@ -118,7 +119,7 @@ class MeterAnomalyDetection(models.AbstractModel):
             )
         )
         cr.execute(SQL("DELETE FROM meter_reading_import_resolved WHERE error = 'duplicate'"))
-        return cr.rowcount
+        return {"duplicates": cr.rowcount, "codes": codes}
 
     @api.model
     def _detect_import(self):
@@ -432,17 +433,18 @@ class MeterAnomalyDetection(models.AbstractModel):
                       JOIN meter_reading r ON r.id = f.reading_id
                       JOIN meter_installation inst ON inst.id = r.installation_id
                     ON CONFLICT (reading_id, type_id) WHERE reading_id IS NOT NULL DO NOTHING
-                    RETURNING type_id
+                    RETURNING id, type_id
                 )
-                SELECT t.code, count(*) FROM inserted i JOIN meter_anomaly_type t ON t.id = i.type_id
+                SELECT t.code, count(*),
+                       array_agg(i.id) FILTER (WHERE t.service_order_type IS NOT NULL)
+                  FROM inserted i JOIN meter_anomaly_type t ON t.id = i.type_id
                  GROUP BY t.code
                 """,
                 uid=self.env.uid,
             )
         )
-        counts = dict(cr.fetchall())
+        counts = self._read_counts()
         cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_scope, meter_anomaly_found"))
-        self.env["meter.anomaly"].invalidate_model()
         return counts
 
     @api.model
@@ -481,9 +483,11 @@ class MeterAnomalyDetection(models.AbstractModel):
                            rows.register_type, rows.dt, rows.value, rows.reader_code,
                            %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
                       FROM rows JOIN meter_anomaly_type t ON t.id = rows.type_id
-                    RETURNING type_id
+                    RETURNING id, type_id
                 )
-                SELECT t.code, count(*) FROM inserted i JOIN meter_anomaly_type t ON t.id = i.type_id
+                SELECT t.code, count(*),
+                       array_agg(i.id) FILTER (WHERE t.service_order_type IS NOT NULL)
+                  FROM inserted i JOIN meter_anomaly_type t ON t.id = i.type_id
                  GROUP BY t.code
                 """,
                 not_installed=not_installed.id if not_installed else None,
@@ -491,7 +495,21 @@ class MeterAnomalyDetection(models.AbstractModel):
                 uid=self.env.uid,
             )
         )
-        counts = dict(cr.fetchall())
+        counts = self._read_counts()
         cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_import_codes"))
+        return counts
+
+    @api.model
+    def _read_counts(self):
+        """``{type code: count}`` of the anomalies just inserted; those whose type calls for
+        field work get their service order."""
+        counts, to_raise = {}, []
+        for code, count, ids in self.env.cr.fetchall():
+            counts[code] = count
+            to_raise += ids or []
         self.env["meter.anomaly"].invalidate_model()
+        if to_raise:
+            self.env["meter.service.order"]._raise_from_anomalies(
+                self.env["meter.anomaly"].browse(to_raise)
+            )
         return counts

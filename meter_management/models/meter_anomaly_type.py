@@ -75,7 +75,16 @@ class MeterAnomalyType(models.Model):
             ("seal", "Seal"),
         ],
         string="Raises Service Order",
-        help="The field work this anomaly calls for (service orders: to come).",
+        help="The field work this anomaly calls for: an open order of that type at the "
+        "service point collects it, else a new one is raised.",
+    )
+    escalation_count = fields.Integer(
+        help="When a service point has this many open anomalies of this type (e.g. the "
+        'third "no access" in a row), its service order becomes an appointment with the '
+        "escalation priority. 0: no escalation."
+    )
+    escalation_priority = fields.Selection(
+        [("0", "Normal"), ("1", "High"), ("2", "Urgent")], default="1"
     )
     description = fields.Text()
     anomaly_count = fields.Integer(compute="_compute_anomaly_count")

@@ -475,7 +475,7 @@ class MeterReading(models.Model):
         # joins and window sorts of a large file in memory rather than on disk
         cr.execute(SQL("SELECT set_config('work_mem', '256MB', true)"))
         self._resolve_import_rows()
-        duplicates = self.env["meter.anomaly.detection"]._prepare_import()
+        prepared = self.env["meter.anomaly.detection"]._prepare_import()
         cr.execute(
             SQL(
                 "SELECT count(*) FILTER (WHERE error IS NULL), count(*) FILTER (WHERE error IS NOT NULL) "
@@ -488,10 +488,10 @@ class MeterReading(models.Model):
             "rejected": wrong,
             "saved": False,
             "errors": self._get_import_errors(line_offset) if wrong else [],
-            "duplicates": duplicates,
+            "duplicates": prepared["duplicates"],
             "anomalies": {},
         }
-        if valid and (keep_valid or not wrong):
+        if (valid or prepared["codes"]) and (keep_valid or not wrong):
             report["created"] = self._insert_import_rows(source)
             report["saved"] = True
             report["anomalies"] = self.env["meter.anomaly.detection"]._detect_import()

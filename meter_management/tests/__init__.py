@@ -20,3 +20,4 @@ from . import test_meter_movements_tour
 from . import test_anomaly_rules
 from . import test_anomaly_detection
 from . import test_anomaly_workflow
+from . import test_service_order
