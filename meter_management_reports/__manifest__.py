@@ -21,6 +21,9 @@
         "report/meter_movement_reports.xml",
         "report/meter_movement_templates.xml",
         "wizards/meter_movement_report_wizard_views.xml",
+        "report/meter_field_work_reports.xml",
+        "report/meter_field_work_templates.xml",
+        "wizards/meter_field_work_report_wizard_views.xml",
         "views/meter_management_reports_menus.xml",
     ],
     "assets": {

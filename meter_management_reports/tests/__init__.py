@@ -1,2 +1,3 @@
 from . import test_calibration_queue
 from . import test_movement_report
+from . import test_field_work_reports
