@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..tools import anomaly_rules as rules
 from .meter_anomaly_type import ANOMALY_RULES, ANOMALY_SEVERITIES
+from .meter_reading import Many2oneWithoutForeignKey
 from .meter_type_register import REGISTER_TYPES
 
 ANOMALY_STATES = [("new", "New"), ("review", "In Review"), ("resolved", "Resolved")]
@@ -48,9 +49,15 @@ class MeterAnomaly(models.Model):
     reading_id = fields.Many2one(
         "meter.reading", index="btree_not_null", ondelete="cascade", copy=False
     )
-    installation_id = fields.Many2one("meter.installation", index=True, check_company=True)
-    lot_id = fields.Many2one("stock.lot", string="Meter", required=True, index=True)
-    service_point_id = fields.Many2one("meter.service.point", index=True, check_company=True)
+    # detection writes thousands of rows at once: no foreign key (a trigger call per row)
+    # on what is never deleted (installations with readings, meters, service points)
+    installation_id = Many2oneWithoutForeignKey(
+        "meter.installation", index=True, check_company=True
+    )
+    lot_id = Many2oneWithoutForeignKey("stock.lot", string="Meter", required=True, index=True)
+    service_point_id = Many2oneWithoutForeignKey(
+        "meter.service.point", index=True, check_company=True
+    )
     use_type_id = fields.Many2one(related="service_point_id.use_type_id", string="Type of Use")
     register_type = fields.Selection(REGISTER_TYPES)
     reading_date = fields.Datetime(string="Reading Date", required=True, index=True)
@@ -70,7 +77,7 @@ class MeterAnomaly(models.Model):
         readonly=True,
     )
     reader_code = fields.Char(readonly=True)
-    reader_id = fields.Many2one("res.users", string="Reader", readonly=True)
+    reader_id = Many2oneWithoutForeignKey("res.users", string="Reader", readonly=True)
     message = fields.Char(compute="_compute_message")
     service_order_id = fields.Many2one(
         "meter.service.order", index="btree_not_null", copy=False, check_company=True

@@ -31,8 +31,24 @@ class MeterAnomalyDetection(models.AbstractModel):
         if not readings:
             return {}
         self.env.flush_all()
-        self._create_scope(SQL("SELECT unnest(%s::int[]) AS id", readings.ids))
-        return self._detect(readings.company_id[:1] or self.env.company)
+        self._create_rows_table()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO meter_anomaly_rows
+                SELECT r.id, r.installation_id, r.register_type, r.reading_date, %(value)s,
+                       r.previous_value, r.previous_date, r.units, r.consumption, r.anomaly,
+                       r.kind, r.reader_code, r.reader_id, r.id = ANY(%(ids)s), r.id = ANY(%(ids)s)
+                  FROM meter_reading r
+                 WHERE (r.installation_id, r.register_type) IN (
+                        SELECT installation_id, register_type FROM meter_reading
+                         WHERE id = ANY(%(ids)s))
+                """,
+                value=self.env["meter.reading"]._sql_billing_value("r"),
+                ids=readings.ids,
+            )
+        )
+        return self._detect(readings.company_id[:1] or self.env.company, "meter_reading")
 
     @api.model
     def _check_unique_readings(self, vals_list):
@@ -95,26 +111,50 @@ class MeterAnomalyDetection(models.AbstractModel):
                 """
                 DELETE FROM meter_reading_import_resolved r USING meter_anomaly_import_codes c
                  WHERE r.row_no = c.row_no;
-                WITH keyed AS (
-                    SELECT r.row_no, r.value,
-                           min(r.row_no) OVER k AS first_row,
-                           min(r.value) OVER k <> max(r.value) OVER k AS differ,
-                           s.value AS saved_value
+                ANALYZE meter_reading_import_resolved;
+                WITH chains AS (
+                    -- the chains of the file that have a reading saved at or after its first
+                    -- row: only their rows can repeat a saved reading (one probe per chain)
+                    SELECT c.installation_id, c.register_type
+                      FROM (SELECT installation_id, register_type, min(dt) AS first_dt
+                              FROM meter_reading_import_resolved WHERE error IS NULL
+                             GROUP BY installation_id, register_type) c
+                     WHERE EXISTS (SELECT 1 FROM meter_reading s
+                                    WHERE s.installation_id = c.installation_id
+                                      AND s.register_type = c.register_type
+                                      AND s.reading_date >= c.first_dt)
+                ), saved AS (
+                    SELECT r.row_no,
+                           CASE WHEN s.value <> r.value THEN 'conflict' ELSE 'duplicate' END
+                               AS error
                       FROM meter_reading_import_resolved r
-                      LEFT JOIN meter_reading s
-                             ON s.installation_id = r.installation_id
-                            AND s.register_type = r.register_type AND s.reading_date = r.dt
+                      JOIN chains c
+                        ON c.installation_id = r.installation_id
+                       AND c.register_type = r.register_type
+                      JOIN meter_reading s
+                        ON s.installation_id = r.installation_id
+                       AND s.register_type = r.register_type AND s.reading_date = r.dt
                      WHERE r.error IS NULL
-                    WINDOW k AS (PARTITION BY r.installation_id, r.register_type, r.dt)
+                ), repeated AS (
+                    -- the same meter, register and time more than once in the file (a hash
+                    -- aggregate, no sort)
+                    SELECT installation_id, register_type, dt, min(row_no) AS first_row,
+                           min(value) <> max(value) AS differ
+                      FROM meter_reading_import_resolved WHERE error IS NULL
+                     GROUP BY installation_id, register_type, dt HAVING count(*) > 1
+                ), hits AS (
+                    SELECT row_no, error FROM saved
+                    UNION ALL
+                    SELECT r.row_no, CASE WHEN d.differ THEN 'conflict' ELSE 'duplicate' END
+                      FROM meter_reading_import_resolved r
+                      JOIN repeated d
+                        ON d.installation_id = r.installation_id
+                       AND d.register_type = r.register_type AND d.dt = r.dt
+                     WHERE r.error IS NULL AND (d.differ OR r.row_no <> d.first_row)
                 )
-                UPDATE meter_reading_import_resolved r
-                   SET error = CASE WHEN k.saved_value IS NULL AND k.differ THEN 'conflict'
-                                    WHEN k.saved_value IS NOT NULL AND k.saved_value <> k.value
-                                    THEN 'conflict'
-                                    ELSE 'duplicate' END
-                  FROM keyed k
-                 WHERE k.row_no = r.row_no
-                   AND (k.saved_value IS NOT NULL OR k.differ OR k.row_no <> k.first_row)
+                UPDATE meter_reading_import_resolved r SET error = h.error
+                  FROM (SELECT row_no, min(error) AS error FROM hits GROUP BY row_no) h
+                 WHERE r.row_no = h.row_no
                 """
             )
         )
@@ -126,18 +166,52 @@ class MeterAnomalyDetection(models.AbstractModel):
         """After the import saved its valid rows: run every rule on them, and record the
         reader codes given instead of a value and the readings of meters not installed
         then. Returns ``{type code: count}``."""
-        self._create_scope(
+        by_rule, _by_code = self.env["meter.anomaly.type"]._get_active_types(self.env.company)
+        depth = 1 + max(
+            self._type_params(by_rule.get(rule))["n"]
+            for rule in (rules.RULE_ZERO, rules.RULE_ESTIMATED, rules.RULE_HIGH, rules.RULE_LOW)
+        )
+        self._create_rows_table()
+        self.env.cr.execute(
             SQL(
                 """
-                SELECT m.id FROM meter_reading_import_resolved t
-                  JOIN meter_reading m
-                    ON m.installation_id = t.installation_id
-                   AND m.register_type = t.register_type AND m.reading_date = t.dt
-                 WHERE t.error IS NULL
-                """
+                INSERT INTO meter_anomaly_rows
+                -- the readings saved, as the import returned them
+                SELECT n.*, NULL::int, TRUE, FALSE
+                  FROM meter_reading_import_new n
+                  JOIN meter_reading_import_chains c
+                    ON c.installation_id = n.installation_id
+                   AND c.register_type = n.register_type AND NOT c.later
+                UNION ALL
+                -- the history before them: the last readings of each chain
+                SELECT h.*, FALSE, FALSE
+                  FROM meter_reading_import_chains c
+                 CROSS JOIN LATERAL (
+                     SELECT r.id, r.installation_id, r.register_type, r.reading_date, %(value)s,
+                            r.previous_value, r.previous_date, r.units, r.consumption, r.anomaly,
+                            r.kind, r.reader_code, r.reader_id
+                       FROM meter_reading r
+                      WHERE r.installation_id = c.installation_id
+                        AND r.register_type = c.register_type AND r.reading_date < c.first_dt
+                      ORDER BY r.reading_date DESC, r.id DESC LIMIT %(depth)s
+                 ) h
+                 WHERE c.prev_date IS NOT NULL AND NOT c.later
+                UNION ALL
+                -- chains with readings saved after the imported ones: recomputed, read whole
+                SELECT r.id, r.installation_id, r.register_type, r.reading_date, %(value)s,
+                       r.previous_value, r.previous_date, r.units, r.consumption, r.anomaly,
+                       r.kind, r.reader_code, r.reader_id, n.id IS NOT NULL, n.id IS NOT NULL
+                  FROM meter_reading_import_chains c
+                  JOIN meter_reading r
+                    ON r.installation_id = c.installation_id AND r.register_type = c.register_type
+                  LEFT JOIN meter_reading_import_new n ON n.id = r.id
+                 WHERE c.later
+                """,
+                value=self.env["meter.reading"]._sql_billing_value("r"),
+                depth=depth,
             )
         )
-        counts = self._detect(self.env.company)
+        counts = self._detect(self.env.company, "meter_anomaly_rows")
         for code, count in self._insert_import_only_anomalies().items():
             counts[code] = counts.get(code, 0) + count
         return counts
@@ -147,16 +221,22 @@ class MeterAnomalyDetection(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
-    def _create_scope(self, scope_sql):
+    def _create_rows_table(self):
+        """The readings the rules look at: those to check (``in_scope``) and the earlier
+        readings of their chains (history); ``check_backdated``: whether a reading saved
+        after it may exist."""
         cr = self.env.cr
-        cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_scope, meter_anomaly_found"))
-        cr.execute(
-            SQL("CREATE TEMPORARY TABLE meter_anomaly_scope ON COMMIT DROP AS %s", scope_sql)
-        )
-        cr.execute(SQL("ANALYZE meter_anomaly_scope"))
+        cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_rows, meter_anomaly_found"))
         cr.execute(
             SQL(
                 """
+                CREATE TEMPORARY TABLE meter_anomaly_rows (
+                    id int, installation_id int, register_type varchar, reading_date timestamp,
+                    value numeric, previous_value numeric, previous_date timestamp,
+                    units numeric, consumption numeric, anomaly varchar, kind varchar,
+                    reader_code varchar, reader_id int, in_scope boolean,
+                    check_backdated boolean
+                ) ON COMMIT DROP;
                 CREATE TEMPORARY TABLE meter_anomaly_found (
                     reading_id int, type_id int, expected numeric, low numeric,
                     high numeric, misread_kind varchar
@@ -166,10 +246,16 @@ class MeterAnomalyDetection(models.AbstractModel):
         )
 
     @api.model
-    def _detect(self, company):
+    def _detect(self, company, active_source):
+        """Run the rules on the rows of ``meter_anomaly_rows`` in scope; ``active_source``:
+        the table the active readings beside reactive ones are found in."""
+        cr = self.env.cr
+        cr.execute(SQL("ANALYZE meter_anomaly_rows"))
         by_rule, by_code = self.env["meter.anomaly.type"]._get_active_types(company)
         self._find_by_windows(by_rule)
-        self._find_reactive(by_rule.get(rules.RULE_REACTIVE))
+        self._find_demand(by_rule.get(rules.RULE_DEMAND))
+        self._find_reactive(by_rule.get(rules.RULE_REACTIVE), active_source)
+        self._find_backdated(by_rule.get(rules.RULE_BACKDATED))
         self._find_below_previous(by_rule, company)
         self._find_reader_codes(by_code)
         return self._insert_found()
@@ -185,109 +271,100 @@ class MeterAnomalyDetection(models.AbstractModel):
         }
 
     @api.model
+    def _sql_run(self, flag, count):
+        """SQL: the reading completes ``count`` rows in a row where ``flag`` (a column) is
+        true, the row before them not (``tools/anomaly_rules._run``)."""
+        flag = SQL.identifier(flag)
+        previous = [SQL("COALESCE(lag(%s, %s) OVER o, FALSE)", flag, k) for k in range(1, count)]
+        return SQL(
+            "(%s AND NOT COALESCE(lag(%s, %s) OVER o, FALSE))",
+            SQL(" AND ").join([flag, *previous]),
+            flag,
+            count,
+        )
+
+    @api.model
     def _find_by_windows(self, by_rule):
-        """Zero and estimated runs, high / low against history, demand above the maximum,
-        readings dated before one already saved, readings out of the register: one pass."""
+        """Zero and estimated runs, high / low against history, readings out of the
+        register: one sort of the chains, lags only."""
         zero = self._type_params(by_rule.get(rules.RULE_ZERO))
         estimated = self._type_params(by_rule.get(rules.RULE_ESTIMATED))
         high = self._type_params(by_rule.get(rules.RULE_HIGH))
         low = self._type_params(by_rule.get(rules.RULE_LOW))
-        demand = self._type_params(by_rule.get(rules.RULE_DEMAND))
-        backdated = self._type_params(by_rule.get(rules.RULE_BACKDATED))
         out = self._type_params(by_rule.get(rules.RULE_OUT_OF_RANGE))
-        # the history window is as long as the longer of high and low
+        # the history is as long as the longer of high and low
         history = max(high["n"], low["n"])
+        back = range(1, history + 1)
+        hist_units = SQL(" + ").join(SQL("lag(units, %s) OVER o", k) for k in back)
+        hist_ok = SQL(" AND ").join(
+            SQL("COALESCE(lag(hist_ok, %s) OVER o, FALSE)", k) for k in back
+        )
         self.env.cr.execute(
             SQL(
                 """
-                WITH chains AS (
-                    SELECT DISTINCT r.installation_id, r.register_type
-                      FROM meter_reading r JOIN meter_anomaly_scope s ON s.id = r.id
-                ), w AS (
-                    SELECT r.id, r.register_type, r.reading_date, r.previous_date, r.units,
-                           r.consumption, r.anomaly, inst.service_point_id,
-                           s.id IS NOT NULL AS in_scope,
-                           count(*) OVER zw AS zero_n,
-                           bool_and(r.previous_date IS NOT NULL AND r.units = 0) OVER zw AS zero_all,
-                           lag(r.previous_date IS NOT NULL AND r.units = 0, %(zero_n)s) OVER o
-                               AS zero_before,
-                           count(*) OVER ew AS est_n,
-                           bool_and(r.kind IN ('estimated', 'customer')) OVER ew AS est_all,
-                           lag(r.kind IN ('estimated', 'customer'), %(est_n)s) OVER o AS est_before,
-                           sum(r.units) OVER hw AS hist_units,
-                           count(*) OVER hw AS hist_n,
-                           bool_and(r.previous_date IS NOT NULL AND r.anomaly IS NULL) OVER hw
-                               AS hist_ok,
-                           first_value(r.previous_date) OVER hw AS hist_start,
-                           max(r.reading_date) FILTER (WHERE s.id IS NULL) OVER c AS last_saved
-                      FROM meter_reading r
-                      JOIN chains ch
-                        ON ch.installation_id = r.installation_id
-                       AND ch.register_type = r.register_type
-                      JOIN meter_installation inst ON inst.id = r.installation_id
-                      LEFT JOIN meter_anomaly_scope s ON s.id = r.id
-                    WINDOW c AS (PARTITION BY r.installation_id, r.register_type),
-                           o AS (c ORDER BY r.reading_date, r.id),
-                           zw AS (o ROWS BETWEEN %(zero_back)s PRECEDING AND CURRENT ROW),
-                           ew AS (o ROWS BETWEEN %(est_back)s PRECEDING AND CURRENT ROW),
-                           hw AS (o ROWS BETWEEN %(hist_n)s PRECEDING AND 1 PRECEDING)
-                ), b AS (
-                    SELECT w.*, x.expected,
-                           greatest(x.expected * (1 + %(high_pct)s / 100.0),
-                                    x.expected + %(high_units)s) AS high,
-                           greatest(0, least(x.expected * (1 - %(low_pct)s / 100.0),
-                                             x.expected - %(low_units)s)) AS low,
-                           greatest(0, COALESCE(NULLIF(sp.contracted_demand, 0),
-                                                %(demand_max)s)) AS demand_max
+                WITH w AS MATERIALIZED (
+                    SELECT x.id, x.units, x.anomaly, x.zero_hit, x.est_hit,
+                           CASE WHEN x.previous_date IS NOT NULL AND x.anomaly IS NULL
+                                 AND x.register_type <> 'demand' AND x.hist_ok_all
+                                 AND x.previous_date > x.hist_start
+                                 AND x.reading_date > x.previous_date
+                                THEN x.hist_units
+                                     * extract(epoch FROM x.reading_date - x.previous_date)
+                                     / extract(epoch FROM x.previous_date - x.hist_start)
+                           END AS expected
+                      FROM (
+                          SELECT r.id, r.in_scope, r.units, r.anomaly, r.register_type,
+                                 r.reading_date, r.previous_date,
+                                 %(zero_hit)s AS zero_hit, %(est_hit)s AS est_hit,
+                                 %(hist_units)s AS hist_units, %(hist_ok)s AS hist_ok_all,
+                                 lag(r.previous_date, %(history)s) OVER o AS hist_start
+                            FROM (SELECT m.*,
+                                         m.installation_id::bigint * 4
+                                         + CASE m.register_type WHEN 'active' THEN 1
+                                                WHEN 'reactive' THEN 2 ELSE 3 END AS chain_key,
+                                         m.previous_date IS NOT NULL AND m.units = 0 AS zero_flag,
+                                         m.kind IN ('estimated', 'customer') AS est_flag,
+                                         m.previous_date IS NOT NULL AND m.anomaly IS NULL
+                                             AS hist_ok
+                                    FROM meter_anomaly_rows m) r
+                          -- one integer per chain: a cheaper sort than (id, varchar)
+                          WINDOW o AS (PARTITION BY r.chain_key ORDER BY r.reading_date, r.id)
+                      ) x
+                     WHERE x.in_scope
+                ), b AS MATERIALIZED (
+                    SELECT w.id, w.units, w.anomaly, w.zero_hit, w.est_hit, w.expected,
+                           greatest(w.expected * (1 + %(high_pct)s / 100.0),
+                                    w.expected + %(high_units)s) AS high,
+                           greatest(0, least(w.expected * (1 - %(low_pct)s / 100.0),
+                                             w.expected - %(low_units)s)) AS low
                       FROM w
-                      LEFT JOIN meter_service_point sp ON sp.id = w.service_point_id
-                     CROSS JOIN LATERAL (
-                         SELECT CASE WHEN w.previous_date IS NOT NULL AND w.anomaly IS NULL
-                                      AND w.register_type <> 'demand'
-                                      AND w.hist_n = %(hist_n)s AND w.hist_ok
-                                      AND w.previous_date > w.hist_start
-                                      AND w.reading_date > w.previous_date
-                                     THEN w.hist_units
-                                          * extract(epoch FROM w.reading_date - w.previous_date)
-                                          / extract(epoch FROM w.previous_date - w.hist_start)
-                                END AS expected
-                     ) x
-                     WHERE w.in_scope
+                     WHERE w.zero_hit OR w.est_hit OR w.expected IS NOT NULL
+                        OR w.anomaly = %(out_of_range)s
                 )
                 INSERT INTO meter_anomaly_found (reading_id, type_id, expected, low, high)
-                SELECT b.id, v.type_id, v.expected, v.low, v.high
-                  FROM b CROSS JOIN LATERAL (VALUES
-                      (%(zero_id)s, NULL::numeric, NULL::numeric, NULL::numeric,
-                       %(zero_on)s AND b.zero_n = %(zero_n)s AND b.zero_all
-                       AND NOT COALESCE(b.zero_before, FALSE)),
-                      (%(est_id)s, NULL, NULL, NULL,
-                       %(est_on)s AND b.est_n = %(est_n)s AND b.est_all
-                       AND NOT COALESCE(b.est_before, FALSE)),
-                      (%(high_id)s, b.expected, b.low, b.high,
-                       %(high_on)s AND b.expected IS NOT NULL AND b.units > b.high),
-                      (%(low_id)s, b.expected, b.low, b.high,
-                       %(low_on)s AND b.expected IS NOT NULL AND b.units < b.low
-                       AND b.hist_n = %(low_n)s),
-                      (%(demand_id)s, NULL, NULL,
-                       b.demand_max * (1 + %(demand_pct)s / 100.0),
-                       %(demand_on)s AND b.register_type = 'demand' AND b.demand_max > 0
-                       AND b.consumption > b.demand_max * (1 + %(demand_pct)s / 100.0)),
-                      (%(backdated_id)s, NULL, NULL, NULL,
-                       %(backdated_on)s AND b.reading_date < b.last_saved),
-                      (%(out_id)s, NULL, NULL, NULL,
-                       %(out_on)s AND b.anomaly = %(out_of_range)s)
-                  ) AS v(type_id, expected, low, high, hit)
-                 WHERE v.hit
+                SELECT id, %(zero_id)s, NULL::numeric, NULL::numeric, NULL::numeric
+                  FROM b WHERE %(zero_on)s AND zero_hit
+                UNION ALL
+                SELECT id, %(est_id)s, NULL, NULL, NULL FROM b WHERE %(est_on)s AND est_hit
+                UNION ALL
+                SELECT id, %(high_id)s, expected, low, high
+                  FROM b WHERE %(high_on)s AND expected IS NOT NULL AND units > high
+                UNION ALL
+                SELECT id, %(low_id)s, expected, low, high
+                  FROM b WHERE %(low_on)s AND expected IS NOT NULL AND units < low
+                UNION ALL
+                SELECT id, %(out_id)s, NULL, NULL, NULL
+                  FROM b WHERE %(out_on)s AND anomaly = %(out_of_range)s
                 """,
+                zero_hit=self._sql_run("zero_flag", zero["n"]),
+                est_hit=self._sql_run("est_flag", estimated["n"]),
+                hist_units=hist_units,
+                hist_ok=hist_ok,
+                history=history,
                 zero_id=zero["id"],
                 zero_on=zero["on"],
-                zero_n=zero["n"],
-                zero_back=zero["n"] - 1,
                 est_id=estimated["id"],
                 est_on=estimated["on"],
-                est_n=estimated["n"],
-                est_back=estimated["n"] - 1,
-                hist_n=history,
                 high_id=high["id"],
                 high_on=high["on"],
                 high_pct=high["pct"],
@@ -296,13 +373,6 @@ class MeterAnomalyDetection(models.AbstractModel):
                 low_on=low["on"],
                 low_pct=low["pct"],
                 low_units=low["units"],
-                low_n=history,
-                demand_id=demand["id"],
-                demand_on=demand["on"],
-                demand_pct=demand["pct"],
-                demand_max=demand["units"],
-                backdated_id=backdated["id"],
-                backdated_on=backdated["on"],
                 out_id=out["id"],
                 out_on=out["on"],
                 out_of_range=ANOMALY_OUT_OF_RANGE,
@@ -310,7 +380,34 @@ class MeterAnomalyDetection(models.AbstractModel):
         )
 
     @api.model
-    def _find_reactive(self, anomaly_type):
+    def _find_demand(self, anomaly_type):
+        """Demand above the service point's contracted demand (or the type's maximum),
+        with the type's tolerance."""
+        if not anomaly_type:
+            return
+        params = self._type_params(anomaly_type)
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO meter_anomaly_found (reading_id, type_id, high)
+                SELECT r.id, %(type)s, x.maximum * (1 + %(pct)s / 100.0)
+                  FROM meter_anomaly_rows r
+                  JOIN meter_installation inst ON inst.id = r.installation_id
+                  JOIN meter_service_point sp ON sp.id = inst.service_point_id
+                 CROSS JOIN LATERAL (
+                     SELECT COALESCE(NULLIF(sp.contracted_demand, 0), %(maximum)s) AS maximum
+                 ) x
+                 WHERE r.in_scope AND r.register_type = 'demand' AND r.anomaly IS NULL
+                   AND x.maximum > 0 AND r.consumption > x.maximum * (1 + %(pct)s / 100.0)
+                """,
+                type=params["id"],
+                pct=params["pct"],
+                maximum=params["units"],
+            )
+        )
+
+    @api.model
+    def _find_reactive(self, anomaly_type, active_source):
         """Reactive energy above a share of the active energy read at the same time."""
         if not anomaly_type:
             return
@@ -319,17 +416,42 @@ class MeterAnomalyDetection(models.AbstractModel):
                 """
                 INSERT INTO meter_anomaly_found (reading_id, type_id, expected, high)
                 SELECT r.id, %(type)s, a.consumption, a.consumption * %(pct)s / 100.0
-                  FROM meter_anomaly_scope s
-                  JOIN meter_reading r ON r.id = s.id AND r.register_type = 'reactive'
-                  JOIN meter_reading a
+                  FROM meter_anomaly_rows r
+                  JOIN %(active)s a
                     ON a.installation_id = r.installation_id AND a.register_type = 'active'
                    AND a.reading_date = r.reading_date
-                 WHERE r.previous_date IS NOT NULL AND a.previous_date IS NOT NULL
+                 WHERE r.in_scope AND r.register_type = 'reactive'
+                   AND r.previous_date IS NOT NULL AND a.previous_date IS NOT NULL
                    AND r.anomaly IS NULL AND a.anomaly IS NULL
                    AND r.consumption > a.consumption * %(pct)s / 100.0
                 """,
                 type=anomaly_type.id,
                 pct=to_decimal(anomaly_type.band_percent),
+                active=SQL.identifier(active_source),
+            )
+        )
+
+    @api.model
+    def _find_backdated(self, anomaly_type):
+        """Readings dated before a reading already saved in their chain."""
+        if not anomaly_type:
+            return
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO meter_anomaly_found (reading_id, type_id)
+                SELECT r.id, %(type)s
+                  FROM meter_anomaly_rows r
+                 WHERE r.in_scope AND r.check_backdated
+                   AND EXISTS (
+                       SELECT 1 FROM meter_reading o
+                        WHERE o.installation_id = r.installation_id
+                          AND o.register_type = r.register_type
+                          AND o.reading_date > r.reading_date
+                          AND NOT EXISTS (SELECT 1 FROM meter_anomaly_rows x
+                                           WHERE x.id = o.id AND x.in_scope))
+                """,
+                type=anomaly_type.id,
             )
         )
 
@@ -350,11 +472,11 @@ class MeterAnomalyDetection(models.AbstractModel):
             SQL(
                 """
                 SELECT r.id, r.previous_value, r.value, reg.digits
-                  FROM meter_anomaly_scope s
-                  JOIN meter_reading r ON r.id = s.id AND r.anomaly = %(below)s
+                  FROM meter_anomaly_rows r
                   JOIN meter_installation inst ON inst.id = r.installation_id
                   JOIN meter_register reg
                     ON reg.lot_id = inst.lot_id AND reg.register_type = r.register_type
+                 WHERE r.in_scope AND r.anomaly = %(below)s
                 """,
                 below=ANOMALY_BELOW_PREVIOUS,
             )
@@ -397,10 +519,10 @@ class MeterAnomalyDetection(models.AbstractModel):
                 """
                 INSERT INTO meter_anomaly_found (reading_id, type_id)
                 SELECT r.id, c.type_id
-                  FROM meter_anomaly_scope s
-                  JOIN meter_reading r ON r.id = s.id AND r.reader_code IS NOT NULL
+                  FROM meter_anomaly_rows r
                   JOIN unnest(%(codes)s::text[], %(types)s::int[]) AS c(code, type_id)
                     ON c.code = upper(trim(r.reader_code))
+                 WHERE r.in_scope AND r.reader_code IS NOT NULL
                 """,
                 codes=list(by_code),
                 types=[anomaly_type.id for anomaly_type in by_code.values()],
@@ -430,7 +552,7 @@ class MeterAnomalyDetection(models.AbstractModel):
                            %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
                       FROM meter_anomaly_found f
                       JOIN meter_anomaly_type t ON t.id = f.type_id
-                      JOIN meter_reading r ON r.id = f.reading_id
+                      JOIN meter_anomaly_rows r ON r.id = f.reading_id AND r.in_scope
                       JOIN meter_installation inst ON inst.id = r.installation_id
                     ON CONFLICT (reading_id, type_id) WHERE reading_id IS NOT NULL DO NOTHING
                     RETURNING id, type_id
@@ -444,7 +566,7 @@ class MeterAnomalyDetection(models.AbstractModel):
             )
         )
         counts = self._read_counts()
-        cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_scope, meter_anomaly_found"))
+        cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_rows, meter_anomaly_found"))
         return counts
 
     @api.model

@@ -498,7 +498,7 @@ class MeterReading(models.Model):
         cr.execute(
             SQL(
                 "DROP TABLE IF EXISTS meter_reading_import_rows, meter_reading_import_resolved, "
-                "meter_reading_import_chains"
+                "meter_reading_import_chains, meter_reading_import_new"
             )
         )
         cr.execute(SQL("SELECT set_config('work_mem', %s, true)", work_mem))
@@ -654,6 +654,20 @@ class MeterReading(models.Model):
         cr = self.env.cr
         share = to_decimal(self.env.company.meter_rollover_max_percent or 0.0) / 100
         backdated = self._prepare_import_chains_sql()
+        # the readings saved, as anomaly detection reads them (no second look-up)
+        cr.execute(SQL("DROP TABLE IF EXISTS meter_reading_import_new"))
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE meter_reading_import_new (
+                    id int, installation_id int, register_type varchar, reading_date timestamp,
+                    value numeric, previous_value numeric, previous_date timestamp,
+                    units numeric, consumption numeric, anomaly varchar, kind varchar,
+                    reader_code varchar
+                ) ON COMMIT DROP
+                """
+            )
+        )
         cr.execute(
             SQL(
                 """
@@ -672,16 +686,22 @@ class MeterReading(models.Model):
                     WINDOW w AS (PARTITION BY s.installation_id, s.register_type
                                  ORDER BY s.dt, s.row_no)
                 )
-                INSERT INTO meter_reading (
-                    installation_id, register_type, reading_date, value, kind,
-                    source, reader_code, multiplier, previous_value, previous_date, units,
-                    consumption, rollover, anomaly)
-                SELECT installation_id, register_type, dt, value, kind,
-                       %(source)s, reader_code, multiplier, COALESCE(prev_value, 0), prev_dt,
-                       c.units, c.consumption, c.rollover, c.anomaly
-                  FROM seq
-                 CROSS JOIN LATERAL (%(consumption)s) c
-                 WHERE row_no > 0
+                , inserted AS (
+                    INSERT INTO meter_reading (
+                        installation_id, register_type, reading_date, value, kind,
+                        source, reader_code, multiplier, previous_value, previous_date, units,
+                        consumption, rollover, anomaly)
+                    SELECT installation_id, register_type, dt, value, kind,
+                           %(source)s, reader_code, multiplier, COALESCE(prev_value, 0), prev_dt,
+                           c.units, c.consumption, c.rollover, c.anomaly
+                      FROM seq
+                     CROSS JOIN LATERAL (%(consumption)s) c
+                     WHERE row_no > 0
+                    RETURNING id, installation_id, register_type, reading_date, value,
+                              previous_value, previous_date, units, consumption, anomaly, kind,
+                              reader_code
+                )
+                INSERT INTO meter_reading_import_new SELECT * FROM inserted
                 """,
                 source=source,
                 consumption=self._sql_consumption("seq", share),

@@ -1,5 +1,3 @@
-from collections import defaultdict
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -220,69 +218,114 @@ class MeterServiceOrder(models.Model):
 
     @api.model
     def _raise_from_anomalies(self, anomalies):
-        """Give the anomalies whose type calls for field work an order: the open order of
-        that type at their service point collects them, else one new order per point and
-        type. Escalation: when a point has as many open anomalies of a type as the type's
-        escalation count, its order becomes an appointment with the type's priority."""
-        anomalies = anomalies.filtered(
-            lambda a: (
-                a.type_id.service_order_type
-                and a.service_point_id
-                and not a.service_order_id
-                and a.state != "resolved"
-            )
-        )
+        """Give the anomalies whose type calls for field work an order, set-based (an
+        import may raise thousands): the open order of that type at their service point
+        collects them, else one new order per point and type. Escalation: when a point has
+        as many open anomalies of a type as the type's escalation count, its order becomes
+        an appointment with the type's priority. Returns the new orders."""
         if not anomalies:
             return self.browse()
-        groups = defaultdict(lambda: self.env["meter.anomaly"])
-        for anomaly in anomalies:
-            groups[(anomaly.service_point_id, anomaly.type_id.service_order_type)] |= anomaly
-        points = anomalies.service_point_id
-        open_orders = self.search(
-            [
-                ("service_point_id", "in", points.ids),
-                ("state", "not in", ("done", "cancel")),
-                ("order_type", "in", list({key[1] for key in groups})),
-            ]
-        )
-        by_key = {(order.service_point_id, order.order_type): order for order in open_orders}
-        new_keys = [key for key in groups if key not in by_key]
-        created = self.with_context(
-            mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
-        ).create(
-            [
-                {
-                    "order_type": order_type,
-                    "service_point_id": point.id,
-                    "company_id": point.company_id.id,
-                    "origin": "anomaly",
-                }
-                for point, order_type in new_keys
-            ]
-        )
-        by_key.update(zip(new_keys, created, strict=True))
-        anomaly_ids, order_ids = [], []
-        for key, group in groups.items():
-            anomaly_ids += group.ids
-            order_ids += [by_key[key].id] * len(group)
-        # one statement for every anomaly (an import may raise thousands)
-        self.env["meter.anomaly"].flush_model()
-        self.env.cr.execute(
+        self.env.flush_all()
+        number_sql, name_sql = self._get_name_sql() or (None, None)
+        cr = self.env.cr
+        cr.execute(SQL("DROP TABLE IF EXISTS meter_service_order_raise"))
+        cr.execute(
             SQL(
                 """
-                UPDATE meter_anomaly a SET service_order_id = d.order_id
-                  FROM unnest(%s::int[], %s::int[]) AS d(anomaly_id, order_id)
-                 WHERE a.id = d.anomaly_id
+                CREATE TEMPORARY TABLE meter_service_order_raise ON COMMIT DROP AS
+                SELECT a.id AS anomaly_id, a.service_point_id, t.service_order_type AS order_type,
+                       a.company_id, t.escalation_count > 0 AS escalates,
+                       (SELECT o.id FROM meter_service_order o
+                         WHERE o.service_point_id = a.service_point_id
+                           AND o.order_type = t.service_order_type
+                           AND o.state NOT IN ('done', 'cancel')
+                         ORDER BY o.id LIMIT 1) AS order_id
+                  FROM meter_anomaly a JOIN meter_anomaly_type t ON t.id = a.type_id
+                 WHERE a.id = ANY(%s) AND a.service_point_id IS NOT NULL
+                   AND a.service_order_id IS NULL AND a.state <> 'resolved'
+                   AND t.service_order_type IS NOT NULL
                 """,
-                anomaly_ids,
-                order_ids,
+                anomalies.ids,
             )
         )
+        cr.execute(
+            SQL(
+                """
+                WITH created AS (
+                    INSERT INTO meter_service_order (
+                        name, order_type, stage_id, state, company_id, service_point_id, lot_id,
+                        origin, priority, appointment, failed_visits,
+                        create_uid, create_date, write_uid, write_date)
+                    SELECT %(name)s, g.order_type, %(stage)s, 'new', g.company_id,
+                           g.service_point_id, sp.current_lot_id, 'anomaly', '0', FALSE, 0,
+                           %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'
+                      FROM (SELECT d.*, %(number)s AS number
+                              FROM (SELECT DISTINCT service_point_id, order_type, company_id
+                                      FROM meter_service_order_raise WHERE order_id IS NULL
+                                     ORDER BY service_point_id, order_type) d) g
+                      JOIN meter_service_point sp ON sp.id = g.service_point_id
+                    RETURNING id, service_point_id, order_type
+                )
+                UPDATE meter_service_order_raise r SET order_id = c.id
+                  FROM created c
+                 WHERE r.order_id IS NULL AND c.service_point_id = r.service_point_id
+                   AND c.order_type = r.order_type
+             RETURNING c.id
+                """,
+                name=name_sql or SQL("'/'"),
+                number=number_sql or SQL("NULL"),
+                stage=self._default_stage().id,
+                uid=self.env.uid,
+            )
+        )
+        created = self.browse({row[0] for row in cr.fetchall()})
+        if created and not name_sql:
+            for order in created:
+                order.name = self.env["ir.sequence"].next_by_code("meter.service.order") or "/"
+        cr.execute(
+            SQL(
+                """
+                UPDATE meter_anomaly a SET service_order_id = r.order_id
+                  FROM meter_service_order_raise r WHERE a.id = r.anomaly_id;
+                SELECT DISTINCT order_id FROM meter_service_order_raise WHERE escalates
+                """
+            )
+        )
+        escalating = self.browse([row[0] for row in cr.fetchall()])
+        cr.execute(SQL("DROP TABLE meter_service_order_raise"))
         self.env["meter.anomaly"].invalidate_model(["service_order_id"])
-        (open_orders | created).invalidate_recordset(["anomaly_ids", "anomaly_count"])
-        escalating = anomalies.filtered(lambda a: a.type_id.escalation_count)
-        self.browse({by_key[key].id for key in groups if groups[key] & escalating})._escalate()
+        self.invalidate_model()
+        escalating._escalate()
         return created
+
+    @api.model
+    def _get_name_sql(self):
+        """``(next number, reference of column number)`` of the orders' sequence as SQL,
+        for a set-based insert; None when the sequence is not a plain PostgreSQL sequence
+        (the orders are then numbered one by one)."""
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search(
+                [
+                    ("code", "=", "meter.service.order"),
+                    ("company_id", "in", [self.env.company.id, False]),
+                ],
+                order="company_id",
+                limit=1,
+            )
+        )
+        if not sequence or sequence.implementation != "standard" or sequence.use_date_range:
+            return None
+        prefix, suffix = sequence._get_prefix_suffix()
+        number = SQL("nextval(%s)::text", f"ir_sequence_{sequence.id:03d}")
+        name = SQL(
+            "%s || lpad(g.number, greatest(%s, length(g.number)), '0') || %s",
+            prefix,
+            sequence.padding,
+            suffix,
+        )
+        return number, name
 
     def _escalate(self):
         for order in self:

@@ -21,3 +21,4 @@ from . import test_anomaly_rules
 from . import test_anomaly_detection
 from . import test_anomaly_workflow
 from . import test_service_order
+from . import test_anomaly_tour
