@@ -43,7 +43,7 @@ class MeterAnomaly(models.Model):
     )
     resolution = fields.Selection(ANOMALY_RESOLUTIONS, tracking=True, readonly=True)
     resolution_note = fields.Char(readonly=True)
-    resolved_uid = fields.Many2one("res.users", string="Resolved By", readonly=True)
+    resolved_uid = Many2oneWithoutForeignKey("res.users", string="Resolved By", readonly=True)
     resolved_date = fields.Datetime(string="Resolved On", readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     reading_id = fields.Many2one(
@@ -79,7 +79,9 @@ class MeterAnomaly(models.Model):
     reader_code = fields.Char(readonly=True)
     reader_id = Many2oneWithoutForeignKey("res.users", string="Reader", readonly=True)
     message = fields.Char(compute="_compute_message")
-    service_order_id = fields.Many2one(
+    # no foreign key either (a trigger call per anomaly written): an order that is deleted
+    # releases its anomalies (meter.service.order.unlink)
+    service_order_id = Many2oneWithoutForeignKey(
         "meter.service.order", index="btree_not_null", copy=False, check_company=True
     )
     is_corrected = fields.Boolean(related="reading_id.is_corrected")

@@ -171,19 +171,46 @@ class MeterAnomalyDetection(models.AbstractModel):
             self._type_params(by_rule.get(rule))["n"]
             for rule in (rules.RULE_ZERO, rules.RULE_ESTIMATED, rules.RULE_HIGH, rules.RULE_LOW)
         )
-        self._create_rows_table()
-        self.env.cr.execute(
+        cr = self.env.cr
+        # the readings the import saved become the rows to check, without a copy (adding
+        # columns with a constant default rewrites nothing)
+        cr.execute(SQL("DROP TABLE IF EXISTS meter_anomaly_rows, meter_anomaly_found"))
+        cr.execute(
             SQL(
                 """
+                ALTER TABLE meter_reading_import_new
+                    ADD COLUMN reader_id int, ADD COLUMN in_scope boolean DEFAULT TRUE,
+                    ADD COLUMN check_backdated boolean DEFAULT FALSE;
+                ALTER TABLE meter_reading_import_new RENAME TO meter_anomaly_rows;
+                CREATE TEMPORARY TABLE meter_anomaly_found (
+                    reading_id int, type_id int, expected numeric, low numeric,
+                    high numeric, misread_kind varchar
+                ) ON COMMIT DROP
+                """
+            )
+        )
+        cr.execute(
+            SQL(
+                """
+                -- chains with readings saved after the imported ones were recomputed whole:
+                -- read them as saved now
+                WITH later AS (
+                    DELETE FROM meter_anomaly_rows n USING meter_reading_import_chains c
+                     WHERE c.later AND c.installation_id = n.installation_id
+                       AND c.register_type = n.register_type
+                 RETURNING n.id
+                )
                 INSERT INTO meter_anomaly_rows
-                -- the readings saved, as the import returned them
-                SELECT n.*, NULL::int, TRUE, FALSE
-                  FROM meter_reading_import_new n
-                  JOIN meter_reading_import_chains c
-                    ON c.installation_id = n.installation_id
-                   AND c.register_type = n.register_type AND NOT c.later
+                SELECT r.id, r.installation_id, r.register_type, r.reading_date, %(value)s,
+                       r.previous_value, r.previous_date, r.units, r.consumption, r.anomaly,
+                       r.kind, r.reader_code, r.reader_id, l.id IS NOT NULL, l.id IS NOT NULL
+                  FROM meter_reading_import_chains c
+                  JOIN meter_reading r
+                    ON r.installation_id = c.installation_id AND r.register_type = c.register_type
+                  LEFT JOIN later l ON l.id = r.id
+                 WHERE c.later
                 UNION ALL
-                -- the history before them: the last readings of each chain
+                -- the history before the imported readings: the last readings of each chain
                 SELECT h.*, FALSE, FALSE
                   FROM meter_reading_import_chains c
                  CROSS JOIN LATERAL (
@@ -196,16 +223,6 @@ class MeterAnomalyDetection(models.AbstractModel):
                       ORDER BY r.reading_date DESC, r.id DESC LIMIT %(depth)s
                  ) h
                  WHERE c.prev_date IS NOT NULL AND NOT c.later
-                UNION ALL
-                -- chains with readings saved after the imported ones: recomputed, read whole
-                SELECT r.id, r.installation_id, r.register_type, r.reading_date, %(value)s,
-                       r.previous_value, r.previous_date, r.units, r.consumption, r.anomaly,
-                       r.kind, r.reader_code, r.reader_id, n.id IS NOT NULL, n.id IS NOT NULL
-                  FROM meter_reading_import_chains c
-                  JOIN meter_reading r
-                    ON r.installation_id = c.installation_id AND r.register_type = c.register_type
-                  LEFT JOIN meter_reading_import_new n ON n.id = r.id
-                 WHERE c.later
                 """,
                 value=self.env["meter.reading"]._sql_billing_value("r"),
                 depth=depth,

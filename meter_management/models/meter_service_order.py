@@ -127,6 +127,13 @@ class MeterServiceOrder(models.Model):
                 vals["lot_id"] = point.current_lot_id.id
         return super().create(vals_list)
 
+    def unlink(self):
+        # meter.anomaly.service_order_id has no foreign key: release the anomalies
+        self.env["meter.anomaly"].sudo().search([("service_order_id", "in", self.ids)]).write(
+            {"service_order_id": False}
+        )
+        return super().unlink()
+
     # ------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------

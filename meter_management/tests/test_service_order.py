@@ -52,6 +52,10 @@ class TestServiceOrder(AnomalyCommon):
         # another point: its own order
         self._no_access("SO-B1", DATES[0])
         self.assertEqual(len(self.env["meter.service.order"].search([])), 2)
+        # an order deleted by the manager releases its anomalies
+        anomalies = order.anomaly_ids
+        order.with_user(self.meter_manager).unlink()
+        self.assertFalse(anomalies.service_order_id)
 
     def test_reread_records_the_reading_and_resolves_its_anomalies(self):
         self._no_access("SO-A1", DATES[0])
