@@ -63,6 +63,9 @@ class MeterAnomaly(models.Model):
     reading_date = fields.Datetime(string="Reading Date", required=True, index=True)
     reading_value = fields.Float(digits=(16, 3), readonly=True)
     units = fields.Float(digits=(16, 3), readonly=True, help="Units since the previous reading.")
+    consumption = fields.Float(
+        digits=(16, 3), readonly=True, help="Units × multiplier (the demand for demand registers)."
+    )
     previous_value = fields.Float(digits=(16, 3), readonly=True)
     expected_value = fields.Float(
         digits=(16, 3), readonly=True, help="The reading or consumption the rule expected."
@@ -103,7 +106,7 @@ class MeterAnomaly(models.Model):
                 f"{fields.Datetime.to_string(anomaly.reading_date) or ''}"
             )
 
-    @api.depends("rule", "reading_value", "units", "expected_value", "expected_low")
+    @api.depends("rule", "reading_value", "units", "consumption", "expected_value", "expected_low")
     def _compute_message(self):
         for anomaly in self:
             anomaly.message = anomaly._get_message()
@@ -116,11 +119,12 @@ class MeterAnomaly(models.Model):
             "value": format_figure(self.reading_value),
             "previous": format_figure(self.previous_value),
             "units": format_figure(self.units),
+            "consumption": format_figure(self.consumption),
             "expected": format_figure(self.expected_value),
             "low": format_figure(self.expected_low),
             "high": format_figure(self.expected_high),
             "count": self.type_id.reading_count,
-            "percent": self.type_id.band_percent,
+            "percent": format_figure(self.type_id.band_percent),
             "code": self.reader_code or "",
         }
         messages = {
@@ -150,9 +154,13 @@ class MeterAnomaly(models.Model):
             ),
             rules.RULE_ZERO: _("No consumption in %(count)s readings in a row.", **values),
             rules.RULE_ESTIMATED: _("%(count)s estimated or customer readings in a row.", **values),
-            rules.RULE_DEMAND: _("Demand %(units)s above the maximum %(high)s.", **values),
+            rules.RULE_DEMAND: _(
+                "Demand %(consumption)s kW above the maximum %(high)s kW.", **values
+            ),
             rules.RULE_REACTIVE: _(
-                "Reactive %(units)s above %(percent)s%% of active %(expected)s.", **values
+                "Reactive %(consumption)s kvarh above %(percent)s%% of the active %(expected)s "
+                "kWh.",
+                **values,
             ),
             rules.RULE_BACKDATED: _("Dated before the last reading already saved."),
             rules.RULE_NOT_INSTALLED: _("The meter is not installed at a service point then."),
@@ -191,6 +199,7 @@ class MeterAnomaly(models.Model):
             "reading_value": reading.value,
             "previous_value": reading.previous_value,
             "units": reading.units,
+            "consumption": reading.consumption,
             "reader_code": reading.reader_code,
         }
 

@@ -399,12 +399,13 @@ class MeterAnomalyDetection(models.AbstractModel):
                     INSERT INTO meter_anomaly (
                         type_id, rule, severity, state, company_id, reading_id, installation_id,
                         lot_id, service_point_id, register_type, reading_date, reading_value,
-                        units, previous_value, expected_value, expected_low, expected_high,
-                        misread_kind, reader_code, reader_id,
+                        units, consumption, previous_value, expected_value, expected_low,
+                        expected_high, misread_kind, reader_code, reader_id,
                         create_uid, create_date, write_uid, write_date)
                     SELECT f.type_id, t.rule, t.severity, 'new', inst.company_id, r.id,
                            r.installation_id, inst.lot_id, inst.service_point_id,
-                           r.register_type, r.reading_date, r.value, r.units, r.previous_value,
+                           r.register_type, r.reading_date, r.value, r.units, r.consumption,
+                           r.previous_value,
                            round(f.expected, 3), round(f.low, 3), round(f.high, 3),
                            f.misread_kind, r.reader_code, r.reader_id,
                            %(uid)s, now() at time zone 'UTC', %(uid)s, now() at time zone 'UTC'

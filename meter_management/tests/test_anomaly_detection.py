@@ -107,6 +107,11 @@ class TestAnomalyDetection(AnomalyCommon):
         )
         demand = self.env["meter.anomaly"].search([("type_id.code", "=", "DEMAND")])
         self.assertEqual(demand.expected_high, 110)
+        self.assertEqual(demand.message, "Demand 110.04 kW above the maximum 110 kW.")
+        reactive = self.env["meter.anomaly"].search([("type_id.code", "=", "REACT")])
+        self.assertEqual(
+            reactive.message, "Reactive 2000.4 kvarh above 50% of the active 4000 kWh."
+        )
 
     def test_backdated_estimated_reader_codes_not_installed(self):
         self._import([("AN-B1", "active", DATES[2], 300)])
