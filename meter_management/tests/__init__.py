@@ -25,3 +25,8 @@ from . import test_range_registration_defaults
 from . import test_range_registration_concurrency
 from . import test_time_zones
 from . import test_meter_operation_dates
+from . import test_anomaly_rules
+from . import test_anomaly_detection
+from . import test_anomaly_workflow
+from . import test_service_order
+from . import test_anomaly_tour

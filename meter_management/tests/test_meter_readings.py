@@ -185,7 +185,8 @@ class TestMeterReadings(MeterCommon):
             ("RD-A001", "demand", "2026-02-01 08:00:00", "12.3456"),
             ("RD-A001", "demand", "2026-03-01 08:00:00", "0.5"),
             ("RD-B001", "active", "2026-02-01 08:00:00", "10.1"),
-            ("RD-B001", "active", "2026-02-01 08:00:00", "10.3"),  # same date: file order
+            # the same time twice would be a conflict (one reading per meter, register, time)
+            ("RD-B001", "active", "2026-02-01 08:30:00", "10.3"),
             ("RD-B001", "active", "2026-03-01 08:00:00", "99999.9"),  # anomaly? no: plain rise
         ]
         text = HEADER + "".join(f'{m},{r},{d},"{v}",X\n' for m, r, d, v in rows)
