@@ -2,7 +2,7 @@
     "name": "Meter Management",
     "summary": "Electricity meters in the inventory: numbers, registers and multipliers, "
     "stores, movements, calibration, installations and readings",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Meters",
     "website": "https://github.com/meter-management/meter-management",
     "author": "Meter Management founders",

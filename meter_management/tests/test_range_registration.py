@@ -308,8 +308,8 @@ class TestRangeRegistration(MeterCommon):
             self.env.cr.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
             return self.env.cr.fetchone()[0]
 
-        Lot = self.env["stock.lot"]
-        self.assertEqual(Lot._analyze_grown_tables({"stock_lot": 10, "stock_quant": 20}), [])
+        engine = self.env["meter.stock.engine"]
+        self.assertEqual(engine._analyze_grown_tables({"stock_lot": 10, "stock_quant": 20}), [])
         self.env.cr.execute("SELECT count(*) FROM stock_lot")
         (lots_before,) = self.env.cr.fetchone()
         self._register_range("60001", quantity=3000)
