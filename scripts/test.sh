@@ -79,7 +79,7 @@ fi
 echo "== repository tests (pytest)"
 PYTEST_LOG=$(mktemp -t meter_pytest.XXXXXX.log)
 MM_TEST_DB="$DB" MM_ADDONS_PATH="$ADDONS_PATH" "$PYTHON" -m pytest -q -p no:cacheprovider tests \
-    --ignore=tests/benchmarks 2>&1 | tee "$PYTEST_LOG"
+    --ignore=tests/benchmarks --ignore=tests/addons 2>&1 | tee "$PYTEST_LOG"
 read -r py_passed py_failed < <("$PYTHON" - "$PYTEST_LOG" <<'PY'
 import re, sys
 text = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()

@@ -100,6 +100,8 @@ class MeterStockEngine(models.AbstractModel):
         if not hasattr(Move, "_get_valued_types"):
             return None
         valued = dict.fromkeys(Move._get_valued_types(), Move)
+        # stock_account reads the lines one by one: fetch them at once
+        moves.move_line_ids.fetch(["picked", "owner_id", "location_id", "location_dest_id"])
         for move in moves:
             for valued_type in valued:
                 if getattr(move, f"_is_{valued_type}")():

@@ -17,3 +17,4 @@ from . import test_meter_readings
 from . import test_billing_consumption
 from . import test_meter_exchange_tour
 from . import test_meter_movements_tour
+from . import test_stock_engine_valuation
