@@ -79,8 +79,8 @@ class TestStockEngineValuation(MeterMovementCommon):
         ]
 
     def _valuation(self, pickings):
-        self.maxDiff = None
         """The layers and journal items of these pickings' moves, without their ids."""
+        self.maxDiff = None
         moves = pickings.move_ids
         layers = self._rows(
             "stock_valuation_layer", LAYER_SKIP, SQL("stock_move_id = ANY(%s)", moves.ids)
