@@ -100,13 +100,18 @@ class MeterStockEngine(models.AbstractModel):
         if not hasattr(Move, "_get_valued_types"):
             return None
         valued = dict.fromkeys(Move._get_valued_types(), Move)
-        # stock_account reads the lines one by one: fetch them at once
-        moves.move_line_ids.fetch(["picked", "owner_id", "location_id", "location_dest_id"])
+        self._fetch_move_lines(moves)
         for move in moves:
             for valued_type in valued:
                 if getattr(move, f"_is_{valued_type}")():
                     valued[valued_type] |= move
         return valued
+
+    @api.model
+    def _fetch_move_lines(self, moves):
+        """stock_account reads the lines one by one: fetch them in one query, however many."""
+        lines = moves.move_line_ids
+        lines.fetch([name for name, field in lines._fields.items() if field.column_type])
 
     @api.model
     def _value_done_moves(self, valued_moves):
@@ -115,6 +120,7 @@ class MeterStockEngine(models.AbstractModel):
         if not valued_moves:
             return
         self.env.invalidate_all()
+        self._fetch_move_lines(self.env["stock.move"].union(*valued_moves.values()))
         valued_moves["in"].product_price_update_before_done()
         layers = self.env["stock.valuation.layer"].sudo()
         for valued_type, moves in valued_moves.items():

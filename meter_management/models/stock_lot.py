@@ -157,6 +157,33 @@ class StockLot(models.Model):
                 lot.company_id = self.env.company
         return res
 
+    def _compute_single_location(self):
+        """A meter that left the company (returned to its supplier) keeps no positive quant,
+        so Odoo finds no location for it: it lies where its last done move took it."""
+        res = super()._compute_single_location()
+        lost = self.filtered(lambda lot: lot.id and lot.is_meter and not lot.location_id)
+        if not lost:
+            return res
+        self.env["stock.move.line"].flush_model(["lot_id", "location_dest_id", "state", "date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.location_dest_id
+                  FROM stock_move_line ml
+                 WHERE ml.lot_id = ANY(%s) AND ml.state = 'done'
+                 ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+                """,
+                lost.ids,
+            )
+        )
+        last = dict(self.env.cr.fetchall())
+        for lot in lost:
+            location = self.env["stock.location"].browse(last.get(lot.id))
+            # only where Odoo keeps no stock: a meter elsewhere with no quant has no place
+            if location.usage == "supplier":
+                lot.location_id = location
+        return res
+
     @api.depends(
         "location_id",
         "location_id.usage",

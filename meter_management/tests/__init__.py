@@ -18,3 +18,4 @@ from . import test_billing_consumption
 from . import test_meter_exchange_tour
 from . import test_meter_movements_tour
 from . import test_stock_engine_valuation
+from . import test_stock_engine_flows

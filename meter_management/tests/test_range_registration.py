@@ -8,7 +8,8 @@ from odoo.tools import mute_logger
 from .common import MeterCommon
 
 
-@tagged("post_install", "-at_install")
+# also run with stock_account (scripts/test.sh, second configuration)
+@tagged("post_install", "-at_install", "meter_stock_engine")
 class TestRangeRegistration(MeterCommon):
     def _counts(self):
         return (
@@ -154,6 +155,13 @@ class TestRangeRegistration(MeterCommon):
             [r["state"] for r in rows("stock_picking", "id = %s", [ours.id])],
             [r["state"] for r in rows("stock_picking", "id = %s", [picking.id])],
         )
+        if "stock.valuation.layer" in self.env:
+            # stock_account installed: the same valuation layer
+            skip.update({"stock_move_id", "description", "account_move_id"})
+            self.assertEqual(
+                rows("stock_valuation_layer", "stock_move_id = %s", [ours.move_ids.id]),
+                rows("stock_valuation_layer", "stock_move_id = %s", [picking.move_ids.id]),
+            )
 
     def test_width_and_prefix_kept(self):
         self._register_range("000998", "001002")
