@@ -298,6 +298,32 @@ class StockPicking(models.Model):
             self.env["meter.stock.engine"].mark_picked(to_pick)
         return super()._pre_action_done_hook()
 
+    def _get_lot_move_lines_for_sanity_check(self, none_done_picking_ids, separate_pickings=True):
+        # Odoo reads every line of a transfer to find the ones without a serial; for meter
+        # pickings (thousands of lines), one query finds them: only those matter to the check
+        meter = self.filtered("meter_movement_kind") if separate_pickings else self.browse()
+        lines = super(StockPicking, self - meter)._get_lot_move_lines_for_sanity_check(
+            none_done_picking_ids, separate_pickings
+        )
+        if not meter:
+            return lines
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ml.id FROM stock_move_line ml
+                  JOIN product_product pp ON pp.id = ml.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE ml.picking_id = ANY(%(ids)s) AND pt.tracking != 'none'
+                   AND ml.lot_id IS NULL AND COALESCE(ml.lot_name, '') = ''
+                   AND (ml.picking_id = ANY(%(none_done)s) OR (ml.picked AND ml.quantity != 0))
+                """,
+                ids=meter.ids,
+                none_done=list(none_done_picking_ids),
+            )
+        )
+        return lines | lines.browse(row[0] for row in self.env.cr.fetchall())
+
     def _check_meter_dispatches(self):
         """A dispatch names its destination store, and only sends meters that are in store and
         in no other open dispatch."""
