@@ -328,8 +328,30 @@ class MeterStockEngine(models.AbstractModel):
         )
 
     # ------------------------------------------------------------------
-    # Meters' locations
+    # Meters' locations and meter columns
     # ------------------------------------------------------------------
+
+    @api.model
+    def update_meters(self, assignments, where, joins=None, stamp=True):
+        """``UPDATE stock_lot lot SET assignments [FROM joins] WHERE where`` for the meters'
+        own columns (calibration status, due dates), one statement for any number of meters;
+        ``stamp``: also write_uid / write_date. Returns the ids of the updated meters. The
+        caller invalidates the fields it wrote."""
+        if stamp:
+            assignments = SQL(
+                "%s, write_uid = %s, write_date = now() at time zone 'UTC'",
+                assignments,
+                self.env.uid,
+            )
+        self.env.cr.execute(
+            SQL(
+                "UPDATE stock_lot lot SET %s %s WHERE lot.is_meter AND %s RETURNING lot.id",
+                assignments,
+                SQL("FROM %s", joins) if joins else SQL(),
+                where,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def relocate_lots(self, pickings):

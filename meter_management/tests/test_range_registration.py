@@ -247,12 +247,22 @@ class TestRangeRegistration(MeterCommon):
         # the Python check names the number
         with self.assertRaisesRegex(ValidationError, "70001"):
             self.env["stock.lot"].create({"name": "70001", "product_id": self.ct_meter.id})
-        # the database refuses it even when the Python checks are bypassed
+        # the database refuses it even when the Python checks are bypassed: the stock
+        # engine's set-based insert of another type's meter
+        receipt_vals = self.env["stock.lot"]._prepare_meter_receipt_vals(
+            self.ct_meter,
+            [meter.name],
+            self.central.in_type_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            self.central.lot_stock_id,
+            meter.meter_group_id,
+            False,
+        )
+        lot_vals = {"company_id": self.company.id, "meter_group_id": meter.meter_group_id.id}
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "INSERT INTO stock_lot (name, product_id, company_id, is_meter) VALUES (%s, %s, %s, TRUE)",
-                    [meter.name, self.ct_meter.id, self.company.id],
+                self.env["meter.stock.engine"].register_meters(
+                    receipt_vals, lot_vals, [meter.name], []
                 )
         # the same number in another company is another meter
         other = self.env["res.company"].create({"name": "Other Utility"})
