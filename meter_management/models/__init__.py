@@ -18,3 +18,4 @@ from . import stock_move_line
 from . import meter_service_point, meter_installation, meter_reading
 from . import meter_movement_reason, stock_picking_type, stock_picking
 from . import meter_stock_engine, meter_stock_engine_transfer
+from . import stock_move

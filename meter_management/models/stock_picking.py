@@ -347,17 +347,48 @@ class StockPicking(models.Model):
                         store=picking.meter_dest_warehouse_id.name,
                     )
                 )
-            numbers = picking.move_line_ids.lot_id.mapped("name")
-            if not numbers:
-                continue
-            rows = picking._get_meter_availability(numbers)
-            for row in rows:
-                # the lines of this picking reserve their own quants
-                row["own_line_id"] = False
-                row["free"] = 1
-            refused = picking._get_meter_refusals(rows)
+            refused = picking._get_meter_refusals(picking._get_meter_unavailable_lines())
             if refused:
                 raise UserError(picking._format_meter_refusals(refused))
+
+    def _get_meter_unavailable_lines(self):
+        """The meters on this dispatch's lines that cannot leave, as rows of
+        :meth:`_get_meter_availability` (one query, whatever the number of lines: the
+        meters that can leave are not read)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.name AS number, lot.id AS lot_id, lot.product_id, lot.meter_state,
+                       quant.id AS quant_id, quant.location_id, 1 AS free,
+                       FALSE AS own_line_id, other.name AS other_dispatch
+                  FROM stock_move_line ml
+                  JOIN stock_lot lot ON lot.id = ml.lot_id
+                  LEFT JOIN LATERAL (
+                       SELECT q.id, q.location_id FROM stock_quant q
+                         JOIN stock_location loc ON loc.id = q.location_id
+                        WHERE q.lot_id = ml.lot_id AND q.quantity > 0
+                          AND loc.parent_path LIKE %(path)s
+                        LIMIT 1) quant ON TRUE
+                  LEFT JOIN LATERAL (
+                       SELECT p.name FROM stock_move_line other_ml
+                         JOIN stock_picking p ON p.id = other_ml.picking_id
+                        WHERE other_ml.lot_id = ml.lot_id AND p.id != %(picking)s
+                          AND p.meter_movement_kind = 'dispatch'
+                          AND p.state NOT IN ('done', 'cancel')
+                        ORDER BY p.id LIMIT 1) other ON TRUE
+                 WHERE ml.picking_id = %(picking)s AND ml.state NOT IN ('done', 'cancel')
+                   AND (lot.meter_state IN %(states)s OR quant.id IS NULL
+                        OR other.name IS NOT NULL)
+                 ORDER BY lot.name
+                """,
+                path=f"{self.location_id.parent_path}%",
+                picking=self.id,
+                states=METER_STATES_NOT_DISPATCHABLE,
+            )
+        )
+        return self.env.cr.dictfetchall()
 
     def _action_done(self):
         self._check_meter_dispatches()
