@@ -88,6 +88,7 @@ class TestMeterMovementsBulk(MeterMovementCommon):
         self.assertEqual(ours.state, theirs.state)
 
         # validated: our set-based path against Odoo's
+        self.assertEqual(self.env["meter.stock.engine"].get_fast_done_pickings(ours), ours)
         ours.button_validate()
         theirs.with_context(meter_no_bulk_done=True).button_validate()
         self.assertEqual((ours.state, theirs.state), ("done", "done"))

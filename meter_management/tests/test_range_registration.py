@@ -63,6 +63,7 @@ class TestRangeRegistration(MeterCommon):
 
     def test_same_records_as_stock_receipt(self):
         """The bulk path leaves what Odoo's own receipt of serials leaves."""
+        self.assertFalse(self.env["meter.stock.engine"]._get_fast_path_refusal("register"))
         result = self._register_range("B100", "B102")
         ours = self.env["stock.picking"].browse(result["picking_id"])
         # Odoo's own path: a receipt whose serials are entered as lot names, validated
