@@ -399,7 +399,7 @@ class MeterStockEngine(models.AbstractModel):
         if not lots:
             return
         # the computes read each meter's location: one query for all, not one per thousand
-        lots.fetch(["is_meter", "location_id", "company_id"])
+        lots.fetch([name for name, field in lots._fields.items() if field.prefetch is True])
         for field in self._get_location_dependent_fields():
             self.env.add_to_compute(field, lots)
         self.env.flush_all()
