@@ -13,7 +13,8 @@ check_odoo() {
     [ "$out" = "18" ] || die "'$PYTHON' imports Odoo $out, not Odoo 18."
     # Odoo's own add-ons: from the installed package (source install: <odoo-source>/addons)
     ODOO_ADDONS_PATH=${ODOO_ADDONS_PATH:-$("$PYTHON" -c 'import os, odoo; root = os.path.dirname(os.path.dirname(odoo.__file__)); print(",".join(p for p in (os.path.join(root, "addons"), os.path.join(root, "odoo", "addons")) if os.path.isdir(p)))')}
-    ADDONS_PATH="$REPO_DIR,$ODOO_ADDONS_PATH"
+    # MM_EXTRA_ADDONS_PATH: the test-only add-ons (tests/addons), for the runs that install them
+    ADDONS_PATH="$REPO_DIR${MM_EXTRA_ADDONS_PATH:+,$MM_EXTRA_ADDONS_PATH},$ODOO_ADDONS_PATH"
 }
 
 db_args() {

@@ -21,3 +21,5 @@ from . import meter_movement_reason, stock_picking_type, stock_picking
 from . import meter_anomaly_type, meter_anomaly, meter_anomaly_detection, meter_anomaly_import
 from . import meter_reading_correction
 from . import meter_service_order_stage, meter_service_order
+from . import meter_stock_engine, meter_stock_engine_transfer
+from . import stock_move

@@ -210,33 +210,40 @@ class MeterCalibrationNotice(models.Model):
         notices = self._get_pending_notices(today, cr.fetchall())
         status = self._get_status_sql(today)
         due_month = SQL("date_trunc('month', lot.meter_next_calibration_date)::date")
-        cr.execute(
+        self.env["meter.stock.engine"].update_meters(
             SQL(
                 """
-                UPDATE stock_lot lot
-                   SET meter_calibration_status = %(status)s,
-                       meter_calibration_due_month = %(due_month)s,
-                       meter_calibration_notice_id = CASE WHEN %(flag)s THEN (
-                           SELECT notice.id
-                             FROM unnest(%(companies)s::int[], %(warehouses)s::int[], %(notices)s::int[])
-                                  AS notice(company_id, wh_id, id)
-                            WHERE notice.company_id = lot.company_id
-                              AND notice.wh_id = COALESCE(lot.meter_warehouse_id, 0)
-                           ) ELSE lot.meter_calibration_notice_id END
-                  FROM res_company company
-                 WHERE company.id = lot.company_id AND lot.is_meter AND %(where)s
-                   AND (lot.meter_calibration_status IS DISTINCT FROM %(status)s
-                        OR lot.meter_calibration_due_month IS DISTINCT FROM %(due_month)s
-                        OR %(flag)s)
+                meter_calibration_status = %(status)s,
+                meter_calibration_due_month = %(due_month)s,
+                meter_calibration_notice_id = CASE WHEN %(flag)s THEN (
+                    SELECT notice.id
+                      FROM unnest(%(companies)s::int[], %(warehouses)s::int[], %(notices)s::int[])
+                           AS notice(company_id, wh_id, id)
+                     WHERE notice.company_id = lot.company_id
+                       AND notice.wh_id = COALESCE(lot.meter_warehouse_id, 0)
+                    ) ELSE lot.meter_calibration_notice_id END
+                """,
+                status=status,
+                due_month=due_month,
+                flag=flag,
+                companies=[company_id for company_id, _wh in notices],
+                warehouses=[wh_id for _company, wh_id in notices],
+                notices=[notice.id for notice in notices.values()],
+            ),
+            SQL(
+                """
+                company.id = lot.company_id AND %(where)s
+                AND (lot.meter_calibration_status IS DISTINCT FROM %(status)s
+                     OR lot.meter_calibration_due_month IS DISTINCT FROM %(due_month)s
+                     OR %(flag)s)
                 """,
                 status=status,
                 due_month=due_month,
                 flag=flag,
                 where=where,
-                companies=[company_id for company_id, _wh in notices],
-                warehouses=[wh_id for _company, wh_id in notices],
-                notices=[notice.id for notice in notices.values()],
-            )
+            ),
+            joins=SQL("res_company company"),
+            stamp=False,
         )
         self.env["stock.lot"].invalidate_model(
             [

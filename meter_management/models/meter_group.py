@@ -229,29 +229,28 @@ class MeterGroup(models.Model):
         self.env.flush_all()
         # every meter of the group in service outside the sample (the sampled meters got
         # their own due dates from their tests), in one statement
-        self.env.cr.execute(
+        lot_ids = self.env["meter.stock.engine"].update_meters(
             SQL(
                 """
-                UPDATE stock_lot
-                   SET meter_next_calibration_date =
-                           (COALESCE(meter_next_calibration_date, %(today)s)
-                            + make_interval(years => %(years)s))::date,
-                       meter_calibration_notice_id = NULL,
-                       meter_replacement_required = FALSE,
-                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                 WHERE meter_group_id = %(group)s AND NOT (id = ANY(%(sample)s))
-                   AND meter_state NOT IN ('rejected', 'scrapped', 'supplier')
-                   AND meter_last_calibration_result IS DISTINCT FROM 'fail'
-                RETURNING id
+                meter_next_calibration_date =
+                    (COALESCE(meter_next_calibration_date, %(today)s)
+                     + make_interval(years => %(years)s))::date,
+                meter_calibration_notice_id = NULL,
+                meter_replacement_required = FALSE
                 """,
                 today=today,
                 years=years,
-                uid=self.env.uid,
+            ),
+            SQL(
+                """
+                meter_group_id = %(group)s AND NOT (id = ANY(%(sample)s))
+                AND meter_state NOT IN ('rejected', 'scrapped', 'supplier')
+                AND meter_last_calibration_result IS DISTINCT FROM 'fail'
+                """,
                 group=self.id,
                 sample=self.sample_lot_ids.ids,
-            )
+            ),
         )
-        lot_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["meter.calibration.notice"]._refresh_calibration_status(today, lot_ids=lot_ids)
         self.env["stock.lot"].invalidate_model(
             ["meter_next_calibration_date", "meter_replacement_required"]
@@ -280,20 +279,13 @@ class MeterGroup(models.Model):
         self.ensure_one()
         self.check_access("write")
         self.env.flush_all()
-        self.env.cr.execute(
+        lot_ids = self.env["meter.stock.engine"].update_meters(
+            SQL("meter_replacement_required = TRUE"),
             SQL(
-                """
-                UPDATE stock_lot SET meter_replacement_required = TRUE,
-                       write_uid = %(uid)s, write_date = now() at time zone 'UTC'
-                 WHERE meter_group_id = %(group)s
-                   AND meter_state NOT IN ('rejected', 'scrapped', 'supplier')
-                RETURNING id
-                """,
-                uid=self.env.uid,
-                group=self.id,
-            )
+                "meter_group_id = %s AND meter_state NOT IN ('rejected', 'scrapped', 'supplier')",
+                self.id,
+            ),
         )
-        lot_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["stock.lot"].invalidate_model(["meter_replacement_required"])
         self.write(
             {

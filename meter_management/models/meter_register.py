@@ -22,17 +22,16 @@ class MeterRegister(models.Model):
     multiplier = CT ratio × PT ratio × meter constant
 
     A meter carries a few registers and a utility millions of meters, so a register row is
-    kept lean: its company is its meter's (not stored twice), the unique index on
-    ``(lot_id, register_type)`` serves the look-ups by meter, and who changed a register and
-    when is posted in the meter's chatter instead of audit columns (``_log_access``), as Odoo
-    does for its own high-volume rows (``mail.notification``, ``mail.followers``).
+    kept lean: its company is its meter's (not stored twice) and the unique index on
+    ``(lot_id, register_type)`` serves the look-ups by meter. Who changed a register is
+    posted in the meter's chatter; ``write_date`` stays for the web client's check of
+    concurrent edits.
     """
 
     _name = "meter.register"
     _description = "Meter Register"
     _order = "lot_id, sequence, id"
     _check_company_auto = True
-    _log_access = False
 
     lot_id = fields.Many2one(
         "stock.lot",

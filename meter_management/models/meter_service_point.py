@@ -257,8 +257,12 @@ class MeterServicePoint(models.Model):
         )
         picking.action_confirm()
         picking.move_ids.picked = True
-        # one meter: the standard done path (not the set-based one for large movements)
-        picking.with_context(skip_sanity_check=True, meter_no_bulk_done=True)._action_done()
+        done = fields.Datetime.to_datetime(date)
+        # validated on the movement's date: the lines, the quants' and the meter's history
+        # (laboratory arrival) and the valuation carry it
+        picking.with_context(
+            skip_sanity_check=True, meter_done_date=done, force_period_date=done.date()
+        )._action_done()
         if picking.state != "done":
             raise UserError(
                 self.env._(
@@ -267,10 +271,6 @@ class MeterServicePoint(models.Model):
                     location=destination.display_name,
                 )
             )
-        done = fields.Datetime.to_datetime(date)
-        picking.write({"date_done": done})
-        picking.move_ids.write({"date": done})
-        picking.move_ids.move_line_ids.write({"date": done})
         return picking
 
     def _get_meter_picking_type(self, source, destination):

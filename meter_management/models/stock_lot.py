@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, create_index, split_every
+from odoo.tools import SQL, create_index
 
 from ..tools.calibration import CALIBRATION_STATUSES, calibration_status
 from ..tools.meter_numbers import (
@@ -163,6 +163,33 @@ class StockLot(models.Model):
         for lot in self:
             if lot.is_meter and not lot.company_id:
                 lot.company_id = self.env.company
+        return res
+
+    def _compute_single_location(self):
+        """A meter that left the company (returned to its supplier) keeps no positive quant,
+        so Odoo finds no location for it: it lies where its last done move took it."""
+        res = super()._compute_single_location()
+        lost = self.filtered(lambda lot: lot.id and lot.is_meter and not lot.location_id)
+        if not lost:
+            return res
+        self.env["stock.move.line"].flush_model(["lot_id", "location_dest_id", "state", "date"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (ml.lot_id) ml.lot_id, ml.location_dest_id
+                  FROM stock_move_line ml
+                 WHERE ml.lot_id = ANY(%s) AND ml.state = 'done'
+                 ORDER BY ml.lot_id, ml.date DESC, ml.id DESC
+                """,
+                lost.ids,
+            )
+        )
+        last = dict(self.env.cr.fetchall())
+        for lot in lost:
+            location = self.env["stock.location"].browse(last.get(lot.id))
+            # only where Odoo keeps no stock: a meter elsewhere with no quant has no place
+            if location.usage == "supplier":
+                lot.location_id = location
         return res
 
     @api.depends(
@@ -674,176 +701,27 @@ class StockLot(models.Model):
         """Create the meters ``numbers`` of type ``product`` and a validated receipt that
         puts each of them into ``warehouse``'s stock.
 
-        It leaves the same records as Odoo's receipt of serials — a lot, a move line and a
-        quant per meter (and the supplier's negative quant), the receipt done — but writes
-        them with one query per table and batch instead of the ORM's per-line work, so that a
-        range of 100,000 meters fits in one call of a normal worker.
+        The stock engine (``meter.stock.engine``) leaves the records of Odoo's receipt of
+        serials, set-based, so that a range of 100,000 meters fits in one call of a worker.
         """
-        company = warehouse.company_id
         picking_type = warehouse.in_type_id
         src_location = picking_type.default_location_src_id or self.env.ref(
             "stock.stock_location_suppliers"
         )
-        dest_location = warehouse.lot_stock_id
-        picking = self.env["stock.picking"].create(
-            self._prepare_meter_receipt_vals(
-                product, numbers, picking_type, src_location, dest_location, group, partner
-            )
+        receipt_vals = self._prepare_meter_receipt_vals(
+            product, numbers, picking_type, src_location, warehouse.lot_stock_id, group, partner
         )
-        move = picking.move_ids
-        self.env.flush_all()
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        meter_state = self._get_meter_state_from_location(dest_location)
-        register_vals = self._prepare_bulk_register_vals(product, register_overrides)
-        inventory_date = dest_location._get_next_inventory_date() or None
-        cr = self.env.cr
-        lot_ids = []
-        for chunk in split_every(batch_size, numbers, list):
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO stock_lot (name, product_id, product_uom_id, company_id, location_id,
-                                           is_meter, meter_use_type_id, meter_group_id, meter_state,
-                                           meter_warehouse_id, meter_calibration_status,
-                                           create_uid, create_date, write_uid, write_date)
-                    SELECT number, %(product)s, %(uom)s, %(company)s, %(location)s, TRUE, %(use_type)s,
-                           %(group)s, %(state)s, %(warehouse)s, 'never',
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(numbers)s::varchar[]) WITH ORDINALITY AS t(number, position)
-                     ORDER BY position
-                    RETURNING id
-                    """,
-                    product=product.id,
-                    uom=product.uom_id.id,
-                    company=company.id,
-                    location=dest_location.id,
-                    use_type=use_type.id if use_type else None,
-                    group=group.id,
-                    state=meter_state,
-                    warehouse=warehouse.id,
-                    uid=uid,
-                    now=now,
-                    numbers=chunk,
-                )
-            )
-            chunk_ids = [row[0] for row in cr.fetchall()]
-            lot_ids += chunk_ids
-            # before the rows that reference these meters: their foreign-key checks run plans
-            # that PostgreSQL caches, made for the table as its statistics describe it
-            self._analyze_grown_tables({"stock_lot": len(chunk_ids)})
-            if register_vals:
-                self._insert_bulk_registers(chunk_ids, register_vals)
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO stock_move_line (move_id, picking_id, company_id, product_id, product_uom_id,
-                                                 lot_id, lot_name, location_id, location_dest_id, state,
-                                                 reference, quantity, quantity_product_uom, picked, date,
-                                                 create_uid, create_date, write_uid, write_date)
-                    SELECT %(move)s, %(picking)s, %(company)s, %(product)s, %(uom)s, lot_id, number,
-                           %(src)s, %(dest)s, 'done', %(reference)s, 1.0, 1.0, TRUE, %(date)s,
-                           %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(lot_ids)s::int[], %(numbers)s::varchar[]) AS t(lot_id, number)
-                    """,
-                    move=move.id,
-                    picking=picking.id,
-                    company=company.id,
-                    product=product.id,
-                    uom=product.uom_id.id,
-                    src=src_location.id,
-                    dest=dest_location.id,
-                    reference=picking.name,
-                    date=now.replace(microsecond=0),
-                    uid=uid,
-                    now=now,
-                    lot_ids=chunk_ids,
-                    numbers=chunk,
-                )
-            )
-            cr.execute(
-                SQL(
-                    """
-                    INSERT INTO stock_quant (product_id, company_id, location_id, lot_id, quantity,
-                                             reserved_quantity, inventory_diff_quantity, inventory_date,
-                                             inventory_quantity_set, in_date, create_uid, create_date, write_uid, write_date)
-                    SELECT %(product)s, loc.company_id, loc.id, lot_id, loc.quantity, 0, -loc.quantity,
-                           loc.inventory_date, FALSE, %(in_date)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                      FROM unnest(%(lot_ids)s::int[]) AS t(lot_id)
-                     CROSS JOIN (VALUES (%(dest)s, %(dest_company)s, 1.0, %(inventory_date)s::date),
-                                        (%(src)s, %(src_company)s, -1.0, NULL::date))
-                                AS loc(id, company_id, quantity, inventory_date)
-                    """,
-                    product=product.id,
-                    in_date=now.replace(microsecond=0),
-                    uid=uid,
-                    now=now,
-                    lot_ids=chunk_ids,
-                    dest=dest_location.id,
-                    dest_company=dest_location.company_id.id or None,
-                    inventory_date=inventory_date,
-                    src=src_location.id,
-                    src_company=src_location.company_id.id or None,
-                )
-            )
-        done_date = now.replace(microsecond=0)
-        cr.execute(
-            SQL(
-                "UPDATE stock_move SET state = 'done', quantity = %(qty)s, picked = TRUE, date = %(date)s "
-                "WHERE id = %(move)s",
-                qty=float(len(numbers)),
-                date=done_date,
-                move=move.id,
-            )
+        lot_vals = {
+            "company_id": warehouse.company_id.id,
+            "meter_use_type_id": use_type.id if use_type else False,
+            "meter_group_id": group.id,
+        }
+        register_vals = product.product_tmpl_id._prepare_meter_register_vals_list(
+            register_overrides
         )
-        cr.execute(
-            SQL(
-                "UPDATE stock_picking SET state = 'done', date_done = %(date)s, is_locked = TRUE "
-                "WHERE id = %(picking)s",
-                date=done_date,
-                picking=picking.id,
-            )
+        return self.env["meter.stock.engine"].register_meters(
+            receipt_vals, lot_vals, numbers, register_vals, batch_size=batch_size
         )
-        # quant look-ups after a bulk load are twice as slow with stale statistics; registers
-        # are only read by meter, through their unique index
-        self._analyze_grown_tables(
-            {"stock_quant": 2 * len(numbers), "stock_move_line": len(numbers)}
-        )
-        self.env.invalidate_all()
-        lots = self.browse(lot_ids)
-        self._recompute_bulk_fields(lots)
-        return lots, picking
-
-    @api.model
-    def _analyze_grown_tables(self, new_rows):
-        """Refresh the planner statistics of the tables that ``new_rows`` (``{table: rows
-        inserted}``) grew past autovacuum's own threshold: 50 rows and 10 % of the rows the
-        statistics know, by the server's settings.
-
-        Autovacuum would analyze them after the commit; the transaction itself needs them now.
-        A plan made while the table looked empty (a new database after VACUUM, or a cached
-        foreign-key check made for a handful of meters) reads the whole table per row: the
-        registers of 10,000 meters took 11 s instead of 0.2 s that way (measured). A small
-        insert into a large table analyzes nothing.
-        """
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                SELECT rel.relname FROM pg_class rel
-                  JOIN unnest(%s::regclass[], %s::int[]) AS grown(oid, count) ON grown.oid = rel.oid
-                 WHERE grown.count > current_setting('autovacuum_analyze_threshold')::int
-                       + current_setting('autovacuum_analyze_scale_factor')::float
-                         * GREATEST(rel.reltuples, 0)
-                """,
-                list(new_rows),
-                list(new_rows.values()),
-            )
-        )
-        tables = sorted(name for (name,) in cr.fetchall())
-        if tables:
-            cr.execute(SQL("ANALYZE %s", SQL(", ").join(map(SQL.identifier, tables))))
-        return tables
 
     @api.model
     def _prepare_meter_receipt_vals(
@@ -870,72 +748,3 @@ class StockLot(models.Model):
                 )
             ],
         }
-
-    @api.model
-    def _prepare_bulk_register_vals(self, product, register_overrides=None):
-        """Register values shared by every meter of a bulk registration."""
-        registers = []
-        for vals in product.product_tmpl_id._prepare_meter_register_vals_list(register_overrides):
-            # the stored computes of meter.register, evaluated once for the whole batch
-            register = self.env["meter.register"].new(vals)
-            vals.update(
-                ct_ratio=register.ct_ratio,
-                pt_ratio=register.pt_ratio,
-                multiplier=register.multiplier,
-            )
-            registers.append(vals)
-        return registers
-
-    @api.model
-    def _insert_bulk_registers(self, lot_ids, register_vals):
-        columns = list(register_vals[0])
-        rows = [tuple(vals[column] for column in columns) for vals in register_vals]
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO meter_register (lot_id, %(columns)s)
-                SELECT lot_id, reg.*
-                  FROM unnest(%(lot_ids)s::int[]) AS t(lot_id)
-                 CROSS JOIN (VALUES %(rows)s) AS reg(%(columns)s)
-                """,
-                columns=SQL(", ").join(SQL.identifier(column) for column in columns),
-                lot_ids=lot_ids,
-                rows=SQL(", ").join(
-                    SQL("(%s)", SQL(", ").join(SQL("%s", value) for value in row)) for row in rows
-                ),
-            )
-        )
-
-    @api.model
-    def _recompute_bulk_fields(self, lots):
-        """Compute the stored fields that other add-ons add to meters, which the bulk
-        insert did not fill, in batches."""
-        filled = {
-            "name",
-            "product_id",
-            "product_uom_id",
-            "company_id",
-            "location_id",
-            "is_meter",
-            "meter_use_type_id",
-            "meter_group_id",
-            "meter_state",
-            "meter_warehouse_id",
-            "lot_properties",  # empty, as Odoo's own receipt leaves it
-            # a new meter was never verified: no due date, no due month
-            "meter_calibration_status",
-            "meter_calibration_due_month",
-            "meter_lab_arrival_date",  # registered into a store, not a laboratory
-        }
-        fields_to_compute = [
-            field
-            for name, field in lots._fields.items()
-            if field.store and field.compute and name not in filled
-        ]
-        if not fields_to_compute:
-            return
-        for batch in split_every(1000, lots.ids, self.browse):
-            for field in fields_to_compute:
-                self.env.add_to_compute(field, batch)
-            batch.flush_recordset()
-            self.env.invalidate_all()

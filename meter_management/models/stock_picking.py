@@ -289,78 +289,17 @@ class StockPicking(models.Model):
 
     def _insert_meter_move_lines(self, rows, picked=False):
         """Reserve the quants of ``rows`` (from :meth:`_get_meter_availability`) with one lot
-        move line each: the lines Odoo's own ``stock.move.line.create`` leaves, written with
-        one query per table. ``picked``: the meters are there, as when their numbers are
-        scanned or pasted."""
+        move line each, through the stock engine. ``picked``: the meters are there, as when
+        their numbers are scanned or pasted."""
         self.ensure_one()
         product_counts = defaultdict(int)
         for row in rows:
             product_counts[row["product_id"]] += 1
         moves = self._get_meter_moves(product_counts)
-        # the move's quantity and state once the lines are there, as _recompute_state gives them
-        move_values = {}
-        for product_id, move in moves.items():
-            quantity = move.quantity + product_counts[product_id]
-            state = "assigned" if quantity >= move.product_uom_qty else "partially_available"
-            move_values[move.id] = (quantity, state)
-        self.env.flush_all()
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        cr = self.env.cr
-        cr.execute(
-            SQL(
-                """
-                UPDATE stock_move move
-                   SET quantity = t.quantity, state = t.state, picked = move.picked OR %(picked)s,
-                       write_uid = %(uid)s, write_date = %(now)s
-                  FROM unnest(%(ids)s::int[], %(quantities)s::numeric[], %(states)s::varchar[])
-                       AS t(id, quantity, state)
-                 WHERE move.id = t.id
-                """,
-                uid=uid,
-                now=now,
-                picked=picked,
-                ids=list(move_values),
-                quantities=[values[0] for values in move_values.values()],
-                states=[values[1] for values in move_values.values()],
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-                INSERT INTO stock_move_line (move_id, picking_id, company_id, product_id, product_uom_id,
-                                             lot_id, location_id, location_dest_id, state, reference,
-                                             quantity, quantity_product_uom, picked, date,
-                                             create_uid, create_date, write_uid, write_date)
-                SELECT move.id, move.picking_id, move.company_id, move.product_id, move.product_uom,
-                       t.lot_id, t.location_id, move.location_dest_id, move.state, move.reference,
-                       1.0, 1.0, %(picked)s, %(now)s, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(move_ids)s::int[], %(lot_ids)s::int[], %(location_ids)s::int[])
-                       WITH ORDINALITY AS t(move_id, lot_id, location_id, position)
-                  JOIN stock_move move ON move.id = t.move_id
-                 ORDER BY t.position
-                """,
-                now=now,
-                uid=uid,
-                picked=picked,
-                move_ids=[moves[row["product_id"]].id for row in rows],
-                lot_ids=[row["lot_id"] for row in rows],
-                location_ids=[row["location_id"] for row in rows],
-            )
-        )
-        cr.execute(
-            SQL(
-                "UPDATE stock_quant SET reserved_quantity = reserved_quantity + 1, "
-                "write_uid = %(uid)s, write_date = %(now)s WHERE id = ANY(%(ids)s)",
-                uid=uid,
-                now=now,
-                ids=[row["quant_id"] for row in rows],
-            )
-        )
-        self.env.invalidate_all()
+        self.env["meter.stock.engine"].reserve_meter_lines(moves, rows, picked=picked)
         self.env.add_to_compute(self._fields["state"], self)
         self.env.flush_all()
-        return self.env["stock.move"].browse(move_values)
+        return self.env["stock.move"].browse(move.id for move in moves.values())
 
     # ------------------------------------------------------------------
     # Validation
@@ -368,7 +307,7 @@ class StockPicking(models.Model):
 
     def _pre_action_done_hook(self):
         # Odoo marks every move of a picking with nothing picked as picked, one line at a
-        # time through the ORM; do it for meter pickings with one query per table
+        # time through the ORM; the engine does it for meter pickings with one query per table
         to_pick = self.filtered(
             lambda p: (
                 p.meter_movement_kind
@@ -377,18 +316,34 @@ class StockPicking(models.Model):
             )
         )
         if to_pick:
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    "UPDATE stock_move_line SET picked = TRUE WHERE picking_id = ANY(%(ids)s) "
-                    "AND state NOT IN ('done', 'cancel');"
-                    "UPDATE stock_move SET picked = TRUE WHERE picking_id = ANY(%(ids)s) "
-                    "AND state NOT IN ('done', 'cancel')",
-                    ids=to_pick.ids,
-                )
-            )
-            self.env.invalidate_all()
+            self.env["meter.stock.engine"].mark_picked(to_pick)
         return super()._pre_action_done_hook()
+
+    def _get_lot_move_lines_for_sanity_check(self, none_done_picking_ids, separate_pickings=True):
+        # Odoo reads every line of a transfer to find the ones without a serial; for meter
+        # pickings (thousands of lines), one query finds them: only those matter to the check
+        meter = self.filtered("meter_movement_kind") if separate_pickings else self.browse()
+        lines = super(StockPicking, self - meter)._get_lot_move_lines_for_sanity_check(
+            none_done_picking_ids, separate_pickings
+        )
+        if not meter:
+            return lines
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ml.id FROM stock_move_line ml
+                  JOIN product_product pp ON pp.id = ml.product_id
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                 WHERE ml.picking_id = ANY(%(ids)s) AND pt.tracking != 'none'
+                   AND ml.lot_id IS NULL AND COALESCE(ml.lot_name, '') = ''
+                   AND (ml.picking_id = ANY(%(none_done)s) OR (ml.picked AND ml.quantity != 0))
+                """,
+                ids=meter.ids,
+                none_done=list(none_done_picking_ids),
+            )
+        )
+        return lines | lines.browse(row[0] for row in self.env.cr.fetchall())
 
     def _check_meter_dispatches(self):
         """A dispatch names its destination store, and only sends meters that are in store and
@@ -413,27 +368,64 @@ class StockPicking(models.Model):
                         store=picking.meter_dest_warehouse_id.name,
                     )
                 )
-            numbers = picking.move_line_ids.lot_id.mapped("name")
-            if not numbers:
-                continue
-            rows = picking._get_meter_availability(numbers)
-            for row in rows:
-                # the lines of this picking reserve their own quants
-                row["own_line_id"] = False
-                row["free"] = 1
-            refused = picking._get_meter_refusals(rows)
+            refused = picking._get_meter_refusals(picking._get_meter_unavailable_lines())
             if refused:
                 raise UserError(picking._format_meter_refusals(refused))
 
+    def _get_meter_unavailable_lines(self):
+        """The meters on this dispatch's lines that cannot leave, as rows of
+        :meth:`_get_meter_availability` (one query, whatever the number of lines: the
+        meters that can leave are not read)."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT lot.name AS number, lot.id AS lot_id, lot.product_id, lot.meter_state,
+                       quant.id AS quant_id, quant.location_id, 1 AS free,
+                       FALSE AS own_line_id, other.name AS other_dispatch
+                  FROM stock_move_line ml
+                  JOIN stock_lot lot ON lot.id = ml.lot_id
+                  LEFT JOIN LATERAL (
+                       SELECT q.id, q.location_id FROM stock_quant q
+                         JOIN stock_location loc ON loc.id = q.location_id
+                        WHERE q.lot_id = ml.lot_id AND q.quantity > 0
+                          AND loc.parent_path LIKE %(path)s
+                        LIMIT 1) quant ON TRUE
+                  LEFT JOIN LATERAL (
+                       SELECT p.name FROM stock_move_line other_ml
+                         JOIN stock_picking p ON p.id = other_ml.picking_id
+                        WHERE other_ml.lot_id = ml.lot_id AND p.id != %(picking)s
+                          AND p.meter_movement_kind = 'dispatch'
+                          AND p.state NOT IN ('done', 'cancel')
+                        ORDER BY p.id LIMIT 1) other ON TRUE
+                 WHERE ml.picking_id = %(picking)s AND ml.state NOT IN ('done', 'cancel')
+                   AND (lot.meter_state IN %(states)s OR quant.id IS NULL
+                        OR other.name IS NOT NULL)
+                 ORDER BY lot.name
+                """,
+                path=f"{self.location_id.parent_path}%",
+                picking=self.id,
+                states=METER_STATES_NOT_DISPATCHABLE,
+            )
+        )
+        return self.env.cr.dictfetchall()
+
     def _action_done(self):
         self._check_meter_dispatches()
-        fast = self._get_meter_bulk_done_pickings()
+        engine = self.env["meter.stock.engine"]
+        date = self.env.context.get("meter_done_date")
+        # meter pickings, and the pickings of meter installations and removals
+        fast = engine.get_fast_done_pickings(self, any_kind=bool(date))
         if fast:
-            fast._meter_action_done_bulk()
+            engine.validate_pickings(fast, date=date)
         rest = self - fast
         result = super(StockPicking, rest)._action_done() if rest else True
-        done = self.filtered(lambda p: p.meter_movement_kind and p.state == "done")
-        done._meter_relocate_lots()
+        if rest and date:
+            # Odoo's own path dates everything now
+            rest._meter_set_done_date(date)
+        done = self.filtered(lambda p: (p.meter_movement_kind or p in fast) and p.state == "done")
+        engine.relocate_lots(done)
         # a reception's backorder keeps the meters still in transit reserved for it
         backorders = self.search(
             [
@@ -449,249 +441,10 @@ class StockPicking(models.Model):
         )._create_meter_receptions()
         return result
 
-    def _get_meter_bulk_done_pickings(self):
-        """Meter pickings that the set-based done path can validate: every open move is fully
-        picked with one lot line per meter, nothing packed, no owner, no valuation."""
-        if "stock.valuation.layer" in self.env or self.env.context.get("meter_no_bulk_done"):
-            return self.browse()
-        pickings = self.filtered(lambda p: p.meter_movement_kind and not p.owner_id)
-        if not pickings:
-            return pickings
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT move.picking_id
-                  FROM stock_move move
-                  JOIN product_product pp ON pp.id = move.product_id
-                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
-                  LEFT JOIN stock_move_line ml ON ml.move_id = move.id
-                 WHERE move.picking_id = ANY(%(ids)s) AND move.state NOT IN ('done', 'cancel')
-                 GROUP BY move.picking_id, move.id, pt.tracking, pt.is_storable
-                HAVING NOT (pt.tracking = 'serial' AND pt.is_storable
-                            AND COUNT(ml.id) > 0
-                            AND COUNT(ml.id) = SUM(ml.quantity)
-                            AND SUM(ml.quantity) = move.product_uom_qty
-                            AND bool_and(ml.picked AND ml.lot_id IS NOT NULL AND ml.quantity = 1
-                                         AND ml.package_id IS NULL AND ml.result_package_id IS NULL
-                                         AND ml.owner_id IS NULL AND move.product_uom = ml.product_uom_id
-                                         AND move.product_uom = pt.uom_id))
-                    OR EXISTS (SELECT 1 FROM stock_move_move_rel r WHERE r.move_orig_id = move.id)
-                """,
-                ids=pickings.ids,
-            )
-        )
-        excluded = {row[0] for row in self.env.cr.fetchall()}
-        return pickings.filtered(
-            lambda p: (
-                p.id not in excluded
-                and p.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-            )
-        )
-
-    def _meter_action_done_bulk(self):
-        """Validate fully picked meter pickings with one query per table.
-
-        It leaves what ``stock.move.line._action_done`` leaves for serials — the source quant
-        emptied and unreserved, the destination quant created or filled with the source's
-        in-date, the lines and moves done — without the ORM's work per line.
-        """
-        self.check_access("write")
-        self._check_company()
-        cr = self.env.cr
-        now = fields.Datetime.now()
-        done_date = now.replace(microsecond=0)
-        uid = self.env.uid
-        moves = self.move_ids.filtered(lambda m: m.state not in ("done", "cancel"))
-        self.env.flush_all()
-        # the source quants: emptied, unreserved; their in-date goes with the meter
-        cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT ON (ml.id) ml.id, ml.lot_id, ml.product_id, ml.location_dest_id,
-                       q.id, q.in_date, q.reserved_quantity
-                  FROM stock_move_line ml
-                  LEFT JOIN stock_quant q
-                         ON q.lot_id = ml.lot_id AND q.location_id = ml.location_id
-                        AND q.package_id IS NULL AND q.owner_id IS NULL AND q.quantity > 0
-                 WHERE ml.move_id = ANY(%(moves)s)
-                 ORDER BY ml.id, q.id
-                """,
-                moves=moves.ids,
-            )
-        )
-        rows = cr.fetchall()
-        missing = [row[1] for row in rows if not row[4]]
-        if missing:
-            lots = self.env["stock.lot"].browse(missing)
-            raise UserError(
-                self.env._(
-                    "These meters are not in the source location any more: %(numbers)s",
-                    numbers=format_ranges(lots.mapped("name")),
-                )
-            )
-        quant_ids = [row[4] for row in rows]
-        cr.execute(
-            SQL(
-                """
-                UPDATE stock_quant
-                   SET quantity = quantity - 1, reserved_quantity = GREATEST(reserved_quantity - 1, 0),
-                       write_uid = %(uid)s, write_date = %(now)s
-                 WHERE id = ANY(%(ids)s)
-                """,
-                uid=uid,
-                now=now,
-                ids=quant_ids,
-            )
-        )
-        self._meter_fill_destination_quants(rows, uid, now)
-        cr.execute(
-            SQL(
-                "UPDATE stock_move_line SET state = 'done', picked = TRUE, date = %(date)s, "
-                "write_uid = %(uid)s, write_date = %(now)s WHERE move_id = ANY(%(moves)s)",
-                date=done_date,
-                uid=uid,
-                now=now,
-                moves=moves.ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                """
-                UPDATE stock_move move
-                   SET state = 'done', picked = TRUE, date = %(date)s, write_uid = %(uid)s,
-                       write_date = %(now)s,
-                       quantity = (SELECT SUM(ml.quantity) FROM stock_move_line ml
-                                    WHERE ml.move_id = move.id)
-                 WHERE id = ANY(%(moves)s)
-                """,
-                date=done_date,
-                uid=uid,
-                now=now,
-                moves=moves.ids,
-            )
-        )
-        cr.execute(
-            SQL(
-                "UPDATE stock_picking SET state = 'done', date_done = %(date)s, priority = '0', "
-                "write_uid = %(uid)s, write_date = %(now)s WHERE id = ANY(%(ids)s)",
-                date=done_date,
-                uid=uid,
-                now=now,
-                ids=self.ids,
-            )
-        )
-        if len(rows) >= 5000:
-            cr.execute(SQL("ANALYZE stock_quant, stock_move_line, stock_lot"))
-        self.env.invalidate_all()
-        return True
-
-    def _meter_fill_destination_quants(self, rows, uid, now):
-        """Put each meter of ``rows`` into its destination: fill the empty quant the meter may
-        have left there earlier, or create one, as ``_update_available_quantity`` does."""
-        cr = self.env.cr
-        locations = self.env["stock.location"].browse({row[3] for row in rows})
-        inventory_dates = {loc.id: loc._get_next_inventory_date() or None for loc in locations}
-        cr.execute(
-            SQL(
-                """
-                WITH incoming AS (
-                    SELECT * FROM unnest(%(lots)s::int[], %(products)s::int[], %(dests)s::int[],
-                                         %(in_dates)s::timestamp[])
-                           AS t(lot_id, product_id, location_id, in_date)
-                ), filled AS (
-                    UPDATE stock_quant q
-                       SET quantity = q.quantity + 1, in_date = incoming.in_date,
-                           write_uid = %(uid)s, write_date = %(now)s
-                      FROM incoming
-                     WHERE q.lot_id = incoming.lot_id AND q.location_id = incoming.location_id
-                       AND q.package_id IS NULL AND q.owner_id IS NULL
-                    RETURNING q.lot_id
-                )
-                INSERT INTO stock_quant (product_id, company_id, location_id, storage_category_id, lot_id,
-                                         quantity, reserved_quantity, inventory_diff_quantity,
-                                         inventory_date, inventory_quantity_set, in_date,
-                                         create_uid, create_date, write_uid, write_date)
-                SELECT incoming.product_id, loc.company_id, loc.id, loc.storage_category_id,
-                       incoming.lot_id, 1, 0, -1, dates.inventory_date, FALSE, incoming.in_date,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM incoming
-                  JOIN stock_location loc ON loc.id = incoming.location_id
-                  JOIN unnest(%(date_locations)s::int[], %(date_values)s::date[])
-                       AS dates(location_id, inventory_date) ON dates.location_id = loc.id
-                 WHERE incoming.lot_id NOT IN (SELECT lot_id FROM filled)
-                """,
-                lots=[row[1] for row in rows],
-                products=[row[2] for row in rows],
-                dests=[row[3] for row in rows],
-                in_dates=[row[5] for row in rows],
-                uid=uid,
-                now=now,
-                date_locations=list(inventory_dates),
-                date_values=list(inventory_dates.values()),
-            )
-        )
-
-    def _meter_relocate_lots(self):
-        """Set the location of the meters these done pickings moved to where their line took
-        them (also to a supplier, where Odoo leaves no positive quant), with their meter state
-        and store; then compute the other stored fields that follow the location."""
-        Lot = self.env["stock.lot"]
-        self.env.flush_all()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT DISTINCT ml.location_dest_id FROM stock_move_line ml
-                 WHERE ml.picking_id = ANY(%s) AND ml.state = 'done'
-                """,
-                self.ids,
-            )
-        )
-        locations = self.env["stock.location"].browse(row[0] for row in self.env.cr.fetchall())
-        if not locations:
-            return
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE stock_lot lot
-                   SET location_id = ml.location_dest_id, meter_state = loc.meter_state,
-                       meter_warehouse_id = loc.warehouse_id
-                  FROM stock_move_line ml,
-                       unnest(%(locations)s::int[], %(states)s::varchar[], %(warehouses)s::int[])
-                       AS loc(id, meter_state, warehouse_id)
-                 WHERE ml.picking_id = ANY(%(pickings)s) AND ml.state = 'done' AND ml.lot_id = lot.id
-                   AND loc.id = ml.location_dest_id AND lot.is_meter
-                   AND lot.location_id IS DISTINCT FROM ml.location_dest_id
-                RETURNING lot.id
-                """,
-                locations=locations.ids,
-                states=[Lot._get_meter_state_from_location(loc) for loc in locations],
-                warehouses=[loc.warehouse_id.id or None for loc in locations],
-                pickings=self.ids,
-            )
-        )
-        lots = Lot.browse(row[0] for row in self.env.cr.fetchall())
-        self.env.invalidate_all()
-        if not lots:
-            return
-        for field in self._get_meter_location_dependent_fields():
-            self.env.add_to_compute(field, lots)
-        self.env.flush_all()
-
-    @api.model
-    def _get_meter_location_dependent_fields(self):
-        """Stored computed fields of meters that follow their location, other than the meter
-        state and store that :meth:`_meter_relocate_lots` writes itself."""
-        Lot = self.env["stock.lot"]
-        written = {"location_id", "meter_state", "meter_warehouse_id"}
-        result = []
-        for name, field in Lot._fields.items():
-            if not (field.store and field.compute) or name in written:
-                continue
-            depends = self.env.registry.field_depends[field]
-            if any(dep.split(".")[0] in written for dep in depends):
-                result.append(field)
-        return result
+    def _meter_set_done_date(self, date):
+        self.write({"date_done": date})
+        self.move_ids.write({"date": date})
+        self.move_ids.move_line_ids.write({"date": date})
 
     # ------------------------------------------------------------------
     # Reception of a dispatch at the destination store

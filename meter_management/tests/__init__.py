@@ -30,3 +30,5 @@ from . import test_anomaly_detection
 from . import test_anomaly_workflow
 from . import test_service_order
 from . import test_anomaly_tour
+from . import test_stock_engine_valuation
+from . import test_stock_engine_flows

@@ -26,7 +26,8 @@ SKIP = {
 }
 
 
-@tagged("post_install", "-at_install")
+# also run with stock_account (scripts/test.sh, second configuration)
+@tagged("post_install", "-at_install", "meter_stock_engine")
 class TestMeterMovementsBulk(MeterMovementCommon):
     """The set-based paths leave the records Odoo's own paths leave."""
 
@@ -87,6 +88,7 @@ class TestMeterMovementsBulk(MeterMovementCommon):
         self.assertEqual(ours.state, theirs.state)
 
         # validated: our set-based path against Odoo's
+        self.assertEqual(self.env["meter.stock.engine"].get_fast_done_pickings(ours), ours)
         ours.button_validate()
         theirs.with_context(meter_no_bulk_done=True).button_validate()
         self.assertEqual((ours.state, theirs.state), ("done", "done"))
@@ -108,6 +110,14 @@ class TestMeterMovementsBulk(MeterMovementCommon):
         self._assert_same_rows(
             "stock_move_line", "picking_id", ours.meter_arrival_ids, theirs.meter_arrival_ids
         )
+        if "stock.valuation.layer" in self.env:
+            # stock_account installed: transfers between stores stay value-neutral
+            self._assert_same_rows(
+                "stock_valuation_layer",
+                "stock_move_id",
+                (ours | ours.meter_arrival_ids).move_ids,
+                (theirs | theirs.meter_arrival_ids).move_ids,
+            )
         # and are received the same way
         ours.meter_arrival_ids.button_validate()
         theirs.meter_arrival_ids.with_context(meter_no_bulk_done=True).button_validate()

@@ -13,7 +13,7 @@ from odoo.sql_db import connection_info_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import print_row
+from common import print_row, valuation_records, value_meters
 
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 5000)
@@ -28,6 +28,9 @@ TOUCHED_TABLES = (
     "product_template",
     "product_product",
     "mail_message",
+    "stock_valuation_layer",
+    "account_move",
+    "account_move_line",
 )
 STOCK_MAX = 10000  # Odoo's own path at 100,000: about 25 minutes here, and its lot create recurses
 
@@ -48,6 +51,7 @@ def _setup(env):
             ],
         }
     )
+    value_meters(env, product)
     return warehouse, product
 
 
@@ -65,7 +69,11 @@ def _records(env, picking):
         {"p": picking.id, "dest": picking.location_dest_id.id},
     )
     lines, lots, quants = env.cr.fetchone()
-    return {"move_lines": lines, "lots": lots, "quants_in_store": quants, "state": picking.state}
+    records = {"move_lines": lines, "lots": lots, "quants_in_store": quants, "state": picking.state}
+    valuation = valuation_records(env, picking)
+    if valuation is not None:
+        records["valuation (layers, quantity, value, journal items)"] = valuation
+    return records
 
 
 def run_ours(env, warehouse, product, first, count):
@@ -134,7 +142,13 @@ def _clean_slate(env):
     try:
         connection.autocommit = True
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {', '.join(TOUCHED_TABLES)}")
+            # the valuation tables exist with stock_account only
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'",
+                [list(TOUCHED_TABLES)],
+            )
+            tables = sorted(name for (name,) in cursor.fetchall())
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
     finally:
         connection.close()
 

@@ -21,3 +21,40 @@ def print_row(label, count, seconds, unit="meters"):
         f"  {label:<48} {count:>9,} {unit} in {seconds:8.2f} s = {rate(count, seconds):>11,.0f} {unit}/s",
         flush=True,
     )
+
+
+def value_meters(env, product, cost=50.0):
+    """With stock_account: value ``product`` at average cost ``cost``, with automated
+    valuation when the company has a chart of accounts (its journal entries are made too)."""
+    if "stock.valuation.layer" not in env:
+        return
+    automated = bool(env.company.chart_template)
+    category = env["product.category"].create(
+        {
+            "name": "Benchmark meters (average cost)",
+            "property_cost_method": "average",
+            "property_valuation": "real_time" if automated else "manual_periodic",
+        }
+    )
+    product.write({"categ_id": category.id, "standard_price": cost})
+
+
+def valuation_records(env, pickings):
+    """The valuation the pickings left: ``(layers, quantity, value, journal items)``; None
+    without stock_account."""
+    if "stock.valuation.layer" not in env:
+        return None
+    env.flush_all()
+    env.cr.execute(
+        """
+        SELECT count(*), COALESCE(sum(svl.quantity), 0), COALESCE(sum(svl.value), 0),
+               (SELECT count(*) FROM account_move_line aml
+                 WHERE aml.move_id IN (SELECT account_move_id FROM stock_valuation_layer v
+                                        JOIN stock_move m ON m.id = v.stock_move_id
+                                       WHERE m.picking_id = ANY(%(p)s)))
+          FROM stock_valuation_layer svl JOIN stock_move m ON m.id = svl.stock_move_id
+         WHERE m.picking_id = ANY(%(p)s)
+        """,
+        {"p": pickings.ids},
+    )
+    return tuple(float(v) for v in env.cr.fetchone())

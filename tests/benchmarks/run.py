@@ -1,9 +1,11 @@
 """Benchmarks of the meter add-ons next to stock Odoo's own paths, in the same run.
 
     python3 tests/benchmarks/run.py [--db meter_bench] [--keep-db] [--only registration] [--quick]
-                                     [--repeat 3]
+                                     [--repeat 3] [--config plain stock_account]
 
-Creates a fresh database with both add-ons (no demo data), then runs every ``bench_*.py``
+For each configuration — both add-ons alone (``plain``, database ``meter_bench``) and with
+Odoo's inventory accounting (``stock_account``, database ``meter_bench_sa``, meters valued at
+average cost) — creates a fresh database (no demo data), then runs every ``bench_*.py``
 module's ``run(env, args)`` in its own transaction, rolled back at the end, and prints the
 figures. Not part of ``make test``: speed is measured here, not by timed tests.
 """
@@ -30,15 +32,19 @@ def addons_path():
     return ",".join(paths)
 
 
-def create_database(db, keep):
+CONFIGS = {
+    "plain": ("", "meter_management,meter_management_reports"),
+    "stock_account": ("_sa", "stock_account,meter_management,meter_management_reports"),
+}
+
+
+def create_database(db, keep, modules):
     exists = subprocess.run(["psql", "-lqt"], capture_output=True, text=True, check=True).stdout
     if keep and any(line.split("|")[0].strip() == db for line in exists.splitlines()):
         print(f"reusing database {db}")
         return
     subprocess.run(["dropdb", "--if-exists", db], check=True)
-    print(
-        f"creating database {db} with meter_management and meter_management_reports ...", flush=True
-    )
+    print(f"creating database {db} with {modules} ...", flush=True)
     start = time.perf_counter()
     subprocess.run(
         [
@@ -49,7 +55,7 @@ def create_database(db, keep):
             db,
             f"--addons-path={addons_path()}",
             "-i",
-            "meter_management,meter_management_reports",
+            modules,
             "--without-demo=all",
             "--stop-after-init",
             "--log-level=warn",
@@ -87,24 +93,40 @@ def main():
         default=3,
         help="runs of each side per size where a benchmark compares them (median reported)",
     )
+    parser.add_argument(
+        "--config",
+        nargs="*",
+        choices=list(CONFIGS),
+        default=list(CONFIGS),
+        help="configurations to run, each on its own database (default: both)",
+    )
     args = parser.parse_args()
 
-    create_database(args.db, args.keep_db)
+    for config_name in args.config:
+        suffix, modules = CONFIGS[config_name]
+        create_database(args.db + suffix, args.keep_db, modules)
 
     import odoo
     from odoo import SUPERUSER_ID, api
     from odoo.tools import config
 
     config.parse_config(["-d", args.db, f"--addons-path={addons_path()}", "--log-level=warn"])
-    registry = odoo.modules.registry.Registry(args.db)
-    for name, module in load_benchmarks(args.only):
-        print(f"\n=== {name}: {(module.__doc__ or '').strip().splitlines()[0]}", flush=True)
-        with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            try:
-                module.run(env, args)
-            finally:
-                cr.rollback()
+    benchmarks = load_benchmarks(args.only)
+    for config_name in args.config:
+        db = args.db + CONFIGS[config_name][0]
+        registry = odoo.modules.registry.Registry(db)
+        print(f"\n##### configuration {config_name} (database {db})", flush=True)
+        for name, module in benchmarks:
+            print(
+                f"\n=== {name} [{config_name}]: {(module.__doc__ or '').strip().splitlines()[0]}",
+                flush=True,
+            )
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+                try:
+                    module.run(env, args)
+                finally:
+                    cr.rollback()
 
 
 if __name__ == "__main__":
