@@ -1,7 +1,9 @@
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user
 
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 # installation on 1 January, then a reading every 30 days
 DATES = [
@@ -30,7 +32,9 @@ class AnomalyCommon(MeterCommon):
         )
         cls.meters, cls.points = {}, {}
         for number, product_attr in cls.METERS:
-            lot = cls._create_meter(number, product=getattr(cls, product_attr))
+            # received before the installation of 1 January 2026
+            with freeze_time(METERS_RECEIVED_ON):
+                lot = cls._create_meter(number, product=getattr(cls, product_attr))
             point = cls._create_service_point()
             values = {("initial", reg.register_type): 10 for reg in lot.meter_register_ids}
             cls._run_installation_wizard(

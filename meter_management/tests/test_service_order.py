@@ -1,6 +1,9 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
+from .common import METERS_RECEIVED_ON
 from .common_anomaly import DATES, AnomalyCommon
 
 
@@ -14,7 +17,8 @@ class TestServiceOrder(AnomalyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.spare = cls._create_meter("SO-N1")
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.spare = cls._create_meter("SO-N1")
 
     def _no_access(self, number, *dates):
         return self._import([(number, "active", date, "", "NA") for date in dates])

@@ -1,5 +1,8 @@
 import re
 
+from freezegun import freeze_time
+
+from odoo.addons.meter_management.tests.common import METERS_RECEIVED_ON
 from odoo.addons.meter_management.tests.common_anomaly import DATES, AnomalyCommon
 from odoo.tests import Form, tagged
 
@@ -14,7 +17,8 @@ class TestFieldWorkReports(AnomalyCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.spare = cls._create_meter("RP-N1")
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.spare = cls._create_meter("RP-N1")
         cls._import(
             cls,
             [
