@@ -1,4 +1,5 @@
 import io
+import json
 
 import PyPDF2
 
@@ -199,6 +200,15 @@ class MeterCommon(TransactionCase):
         self.assertTrue(pdf.startswith(b"%PDF"), "wkhtmltopdf did not produce a PDF")
         reader = PyPDF2.PdfReader(io.BytesIO(pdf))
         return "\n".join(page.extract_text() for page in reader.pages)
+
+    def _render_action_pdf_text(self, action):
+        """Render a report action as the web client does (``getReportUrl``): with ``data``, it
+        sends the data through JSON and no record ids; without, the ``active_ids``."""
+        if action.get("data"):
+            res_ids, data = None, json.loads(json.dumps(action["data"]))
+        else:
+            res_ids, data = action["context"]["active_ids"], None
+        return self._render_pdf_text(action["report_name"], res_ids, data=data)
 
     def _quantity_in(self, location, lots):
         """On-hand quantity of ``lots`` in ``location`` (children included), from the quants."""

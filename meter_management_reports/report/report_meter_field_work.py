@@ -2,6 +2,16 @@ from odoo import api, models
 from odoo.tools import SQL
 
 
+def _records_to_print(model, docids, data):
+    """Printed from selected records, ``docids`` are the records; printed from a criteria
+    wizard, the web client sends no ids but the wizard's ``data``, whose domain finds them."""
+    if docids:
+        return model.browse(docids)
+    if not data.get("domain"):
+        return model
+    return model.search(data["domain"], order="id")
+
+
 class ReportMeterAnomalies(models.AbstractModel):
     """Values of the "Reading anomalies" PDF: totals per type and severity, and the open
     anomalies that block billing with their meter, service point, reading and range."""
@@ -11,10 +21,10 @@ class ReportMeterAnomalies(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        anomalies = self.env["meter.anomaly"].browse(docids)
         data = data or {}
+        anomalies = _records_to_print(self.env["meter.anomaly"], docids, data)
         return {
-            "doc_ids": docids,
+            "doc_ids": anomalies.ids,
             "doc_model": "meter.anomaly",
             "docs": anomalies,
             "totals": self._get_totals(anomalies),
@@ -60,18 +70,16 @@ class ReportMeterServiceOrders(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        orders = (
-            self.env["meter.service.order"]
-            .browse(docids)
-            .sorted(lambda o: (o.order_type, o.scheduled_date or o.create_date, o.id))
-        )
         data = data or {}
+        orders = _records_to_print(self.env["meter.service.order"], docids, data).sorted(
+            lambda o: (o.order_type, o.scheduled_date or o.create_date, o.id)
+        )
         groups = self.env["meter.service.order"]._read_group(
             [("id", "in", orders.ids)], ["order_type", "stage_id"], ["__count"]
         )
         types = dict(orders._fields["order_type"]._description_selection(self.env))
         return {
-            "doc_ids": docids,
+            "doc_ids": orders.ids,
             "doc_model": "meter.service.order",
             "docs": orders,
             "counts": [

@@ -45,13 +45,7 @@ class MovementReportCommon(MeterMovementCommon):
         return self._render_pdf_text(report_ref, pickings.ids, data=data)
 
     def _action_pdf_text(self, action):
-        """Render a report action as the web client does (``getReportUrl``): with ``data``, it
-        sends the data through JSON and no record ids; without, the ``active_ids``."""
-        if action.get("data"):
-            res_ids, data = None, json.loads(json.dumps(action["data"]))
-        else:
-            res_ids, data = action["context"]["active_ids"], None
-        text = self._render_pdf_text(action["report_name"], res_ids, data=data)
+        text = self._render_action_pdf_text(action)
         # the PDF text may break a range after its dash
         return re.sub(r"\s+", " ", text).replace("– ", "–")
 

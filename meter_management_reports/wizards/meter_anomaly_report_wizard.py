@@ -48,7 +48,7 @@ class MeterAnomalyReportWizard(models.TransientModel):
         if not anomalies:
             raise UserError(self.env._("No reading anomaly matches these criteria."))
         return self.env.ref("meter_management_reports.action_report_meter_anomalies").report_action(
-            anomalies, data={"criteria": self._get_criteria()}, config=False
+            anomalies, data=self._get_report_data(), config=False
         )
 
     def action_open_analysis(self):

@@ -1,6 +1,4 @@
-from datetime import datetime, time, timedelta
-
-import pytz
+from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -26,10 +24,19 @@ class MeterFieldWorkReportMixin(models.AbstractModel):
 
     def _get_period_bounds(self):
         """UTC datetimes of the period's first midnight and the midnight after its last
-        day, in the company's time zone."""
+        day, in the company's time zone (as every meter report's period)."""
         self.ensure_one()
-        tz = pytz.timezone(self.env.company.partner_id.tz or self.env.user.tz or "UTC")
-        return tuple(
-            tz.localize(datetime.combine(day, time())).astimezone(pytz.utc).replace(tzinfo=None)
-            for day in (self.date_from, self.date_to + timedelta(days=1))
-        )
+        return self.env.company._meter_period_bounds(self.date_from, self.date_to)
+
+    def _get_report_data(self):
+        """What the printed report receives. The web client sends a report action's ``data``
+        through the report URL as JSON and no record ids: the report finds its records from
+        the domain it carries, so its values must be plain JSON (datetimes as strings)."""
+        self.ensure_one()
+        domain = [
+            (term[0], term[1], fields.Datetime.to_string(term[2]))
+            if isinstance(term, tuple | list) and isinstance(term[2], datetime)
+            else term
+            for term in self._get_domain()
+        ]
+        return {"domain": domain, "criteria": self._get_criteria()}

@@ -42,7 +42,7 @@ class MeterServiceOrderReportWizard(models.TransientModel):
             raise UserError(self.env._("No service order matches these criteria."))
         return self.env.ref(
             "meter_management_reports.action_report_meter_service_orders"
-        ).report_action(orders, data={"criteria": self._get_criteria()}, config=False)
+        ).report_action(orders, data=self._get_report_data(), config=False)
 
     def action_open_analysis(self):
         self.ensure_one()
