@@ -20,9 +20,7 @@ class TestCalibrationRegisters(CalibrationCommon):
     def _certificate_text(self, calibration):
         # printed by the technician, as the form's Print Certificate button does
         action = calibration.with_env(self._env_as(self.lab_technician)).action_print_certificate()
-        return " ".join(
-            self._render_pdf_text(action["report_name"], action["context"]["active_ids"]).split()
-        )
+        return " ".join(self._render_action_pdf_text(action).split())
 
     def test_wizard_takes_one_result_per_register(self):
         self._create_meter("48001", product=self.ct_meter)

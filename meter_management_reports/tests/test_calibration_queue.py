@@ -168,9 +168,7 @@ class TestCalibrationQueue(MeterCommon):
     def test_printed_title_names_the_criteria(self):
         wizard = self._wizard(warehouse_ids=[self.central.id, self.regional.id])
         action = wizard.with_env(self._env_as(self.meter_user)).action_print()
-        text = " ".join(
-            self._render_pdf_text(action["report_name"], action["context"]["active_ids"]).split()
-        )
+        text = " ".join(self._render_action_pdf_text(action).split())
         self.assertIn(
             "Meters waiting for calibration 2026 — Central (test), Regional (test) — all types "
             "of use",
