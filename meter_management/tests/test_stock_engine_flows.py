@@ -1,7 +1,10 @@
 from datetime import date
 
+from freezegun import freeze_time
+
 from odoo.tests import Form, tagged
 
+from .common import METERS_RECEIVED_ON
 from .test_meter_movements import MeterMovementCommon
 
 INITIAL = {("initial", "active"): 1000}
@@ -39,7 +42,8 @@ class TestStockEngineFlows(MeterMovementCommon):
         self.assertEqual(self._state("81003"), {"store"})
 
     def test_removal_validated_on_its_date(self):
-        meter = self._create_meter("DT-001", store=self.regional)
+        with freeze_time(METERS_RECEIVED_ON):
+            meter = self._create_meter("DT-001", store=self.regional)
         point = self._create_service_point(contract_ref="CON-DT")
         self._run_installation_wizard(
             "install", point, "2026-01-15 10:00:00", INITIAL, new_lot=meter
