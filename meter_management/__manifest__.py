@@ -2,7 +2,7 @@
     "name": "Meter Management",
     "summary": "Electricity meters in the inventory: numbers, registers and multipliers, "
     "stores, movements, calibration, installations and readings",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Inventory/Meters",
     "website": "https://github.com/meter-management/meter-management",
     "author": "Meter Management founders",
@@ -21,6 +21,8 @@
         "data/ir_cron_data.xml",
         "data/meter_sampling_plan_data.xml",
         "data/meter_movement_reason_data.xml",
+        "data/meter_anomaly_type_data.xml",
+        "data/meter_service_order_stage_data.xml",
         "wizards/meter_range_registration_views.xml",
         "views/meter_register_views.xml",
         "views/product_template_views.xml",
@@ -43,12 +45,19 @@
         "wizards/meter_installation_wizard_views.xml",
         "wizards/meter_reading_import_views.xml",
         "wizards/meter_billing_consumption_views.xml",
+        "views/meter_anomaly_views.xml",
+        "wizards/meter_anomaly_resolve_views.xml",
+        "views/meter_service_order_views.xml",
+        "wizards/meter_service_order_complete_views.xml",
         "views/meter_management_menus.xml",
     ],
     "demo": [
         "demo/meter_management_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "meter_management/static/src/js/*.js",
+        ],
         "web.assets_tests": [
             "meter_management/static/tests/tours/*.js",
         ],

@@ -21,9 +21,16 @@
         "report/meter_movement_reports.xml",
         "report/meter_movement_templates.xml",
         "wizards/meter_movement_report_wizard_views.xml",
+        "report/meter_field_work_reports.xml",
+        "report/meter_field_work_templates.xml",
+        "wizards/meter_field_work_report_wizard_views.xml",
         "views/meter_management_reports_menus.xml",
+        "views/stock_picking_views.xml",
     ],
     "assets": {
+        "web.assets_backend_lazy": [
+            "meter_management_reports/static/src/views/*.js",
+        ],
         "web.assets_tests": [
             "meter_management_reports/static/tests/tours/*.js",
         ],

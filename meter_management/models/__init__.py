@@ -1,6 +1,7 @@
 from . import (
     meter_calibration,
     meter_calibration_line,
+    meter_calibration_results,
     meter_calibration_notice,
     meter_group,
     meter_register,
@@ -17,3 +18,6 @@ from . import (
 from . import stock_move_line
 from . import meter_service_point, meter_installation, meter_reading
 from . import meter_movement_reason, stock_picking_type, stock_picking
+from . import meter_anomaly_type, meter_anomaly, meter_anomaly_detection, meter_anomaly_import
+from . import meter_reading_correction
+from . import meter_service_order_stage, meter_service_order

@@ -62,6 +62,25 @@ class MeterCalibration(models.Model):
     technician_id = fields.Many2one(
         "res.users", string="Technician", default=lambda self: self.env.user
     )
+    approver_id = fields.Many2one(
+        "res.users",
+        string="Approved By",
+        help="Who approves the certificate; signs its approval line.",
+    )
+    reference_standard = fields.Char(
+        compute="_compute_laboratory_instruments",
+        store=True,
+        readonly=False,
+        help="The reference standard the meter was compared with (its number and "
+        "certificate); taken from the laboratory.",
+    )
+    test_equipment = fields.Char(
+        string="Laboratory Equipment",
+        compute="_compute_laboratory_instruments",
+        store=True,
+        readonly=False,
+        help="The test bench and instruments used; taken from the laboratory.",
+    )
     reason = fields.Selection(CALIBRATION_REASONS, required=True, default="periodic")
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Done"), ("cancel", "Cancelled")],
@@ -100,6 +119,12 @@ class MeterCalibration(models.Model):
         help="The meter's next verification due date that this passed test set.",
     )
     note = fields.Text()
+
+    @api.depends("laboratory_id")
+    def _compute_laboratory_instruments(self):
+        for calibration in self:
+            calibration.reference_standard = calibration.laboratory_id.meter_reference_standard
+            calibration.test_equipment = calibration.laboratory_id.meter_test_equipment
 
     @api.depends("product_id")
     def _compute_tolerance(self):
@@ -184,6 +209,9 @@ class MeterCalibration(models.Model):
         """Record the results on the meters (a pass sets the next due date; a fail keeps the
         meter for repair or rejects it)."""
         drafts = self.filtered(lambda cal: cal.state == "draft")
+        no_tolerance = drafts.filtered(lambda cal: cal.tolerance <= 0)
+        if no_tolerance:
+            raise UserError(self._get_no_tolerance_message(no_tolerance.lot_id))
         missing = drafts.filtered(lambda cal: not cal.result)
         if missing:
             raise UserError(
@@ -203,6 +231,16 @@ class MeterCalibration(models.Model):
         drafts.state = "done"
         drafts._apply_to_meters()
         return True
+
+    @api.model
+    def _get_no_tolerance_message(self, lots):
+        """The error that names the meter types without an accuracy class (or tolerance)."""
+        return self.env._(
+            "Meter type %(types)s has no accuracy class (or tolerance): set it on the meter "
+            "type before its meters can be tested. Meters: %(numbers)s",
+            types=", ".join(lots.product_id.mapped("display_name")),
+            numbers=", ".join(sorted(lots.mapped("name"))),
+        )
 
     def action_cancel(self):
         self.filtered(lambda cal: cal.state == "draft").state = "cancel"
@@ -260,105 +298,3 @@ class MeterCalibration(models.Model):
 
     def action_print_certificate(self):
         return self.env.ref("meter_management.action_report_meter_calibration").report_action(self)
-
-    # ------------------------------------------------------------------
-    # Results of many meters at once (batch wizard, RPC)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _check_meters_in_laboratory(self, lots, laboratory):
-        """Meters must lie in the laboratory to be tested there; names the ones that do not."""
-        outside = lots.filtered(
-            lambda lot: lot.meter_warehouse_id != laboratory or lot.meter_state != "laboratory"
-        )
-        if outside:
-            raise UserError(
-                self.env._(
-                    "These meters are not waiting in laboratory %(lab)s: %(numbers)s",
-                    lab=laboratory.display_name,
-                    numbers=", ".join(sorted(outside.mapped("name"))),
-                )
-            )
-
-    @api.model
-    def _record_batch(self, laboratory, date, reason, results, technician=None):
-        """Create and validate one calibration per meter of ``results``.
-
-        ``results``: list of dicts ``{lot, as_found, as_left, fail_action, override_result,
-        override_reason}``; the meter-level errors apply to every register of the meter.
-        Everything is checked before anything is written.
-        """
-        lots = self.env["stock.lot"].browse([res["lot"].id for res in results])
-        self._check_meters_in_laboratory(lots, laboratory)
-        vals_list = []
-        for res in results:
-            vals = {
-                "lot_id": res["lot"].id,
-                "laboratory_id": laboratory.id,
-                "company_id": laboratory.company_id.id,
-                "date": date,
-                "reason": reason,
-                "technician_id": (technician or self.env.user).id,
-                "fail_action": res.get("fail_action") or "repair",
-                "line_ids": [
-                    fields.Command.create(
-                        {
-                            "register_id": register.id,
-                            "as_found_error": res.get("as_found") or 0.0,
-                            "as_left_error": res["as_left"]
-                            if res.get("as_left") is not None
-                            else res.get("as_found") or 0.0,
-                        }
-                    )
-                    for register in res["lot"].meter_register_ids
-                ],
-            }
-            if res.get("override_result"):
-                vals.update(
-                    result_override=True,
-                    override_result=res["override_result"],
-                    override_reason=res.get("override_reason"),
-                )
-            vals_list.append(vals)
-        calibrations = self.create(vals_list)
-        calibrations.action_validate()
-        return calibrations
-
-    @api.model
-    def record_results(self, vals):
-        """RPC: record the results of many meters tested in one laboratory.
-
-        ``vals``: ``{"laboratory_id": id, "date": "2026-03-01", "reason": "periodic",
-        "results": [{"meter": "30001", "as_found": 0.4, "as_left": 0.1,
-        "fail_action": "reject"}, ...]}``. Returns ``{"calibrations": ids, "passed":
-        [numbers], "failed": [numbers]}``.
-        """
-        laboratory = self.env["stock.warehouse"].browse(vals["laboratory_id"]).exists()
-        if not laboratory:
-            raise UserError(self.env._("Unknown laboratory %(id)s.", id=vals["laboratory_id"]))
-        numbers = [str(res["meter"]) for res in vals.get("results", [])]
-        lots = self.env["stock.lot"].search(
-            [
-                ("is_meter", "=", True),
-                ("company_id", "=", laboratory.company_id.id),
-                ("name", "in", numbers),
-            ]
-        )
-        by_number = {lot.name: lot for lot in lots}
-        unknown = [number for number in numbers if number not in by_number]
-        if unknown:
-            raise UserError(
-                self.env._("Unknown meter numbers: %(numbers)s", numbers=", ".join(unknown))
-            )
-        results = [{**res, "lot": by_number[str(res["meter"])]} for res in vals["results"]]
-        calibrations = self._record_batch(
-            laboratory,
-            vals.get("date") or fields.Date.context_today(self),
-            vals.get("reason") or "periodic",
-            results,
-        )
-        return {
-            "calibrations": calibrations.ids,
-            "passed": calibrations.filtered(lambda c: c.result == "pass").lot_id.mapped("name"),
-            "failed": calibrations.filtered(lambda c: c.result == "fail").lot_id.mapped("name"),
-        }

@@ -33,7 +33,9 @@ class MeterCalibrationNotice(models.Model):
     warehouse_id = fields.Many2one(
         "stock.warehouse", string="Store", index=True, check_company=True, readonly=True
     )
-    date = fields.Date(required=True, readonly=True, default=fields.Date.context_today)
+    date = fields.Date(
+        required=True, readonly=True, default=lambda self: self.env.company._meter_today()
+    )
     state = fields.Selection(
         [("pending", "Being checked"), ("announced", "Announced")],
         default="pending",
@@ -99,7 +101,11 @@ class MeterCalibrationNotice(models.Model):
         auto_commit = bool(self.env.context.get("cron_id")) and not getattr(
             threading.current_thread(), "testing", False
         )
-        today = fields.Date.context_today(self)
+        today = self.env.company._meter_today()
+        # each company's meters are due by its own calendar
+        todays = {
+            company.id: company._meter_today() for company in self.env["res.company"].search([])
+        }
         cr = self.env.cr
         last_id = self._get_check_progress(today)
         if last_id is None:
@@ -124,7 +130,7 @@ class MeterCalibrationNotice(models.Model):
             upper, count = cr.fetchone()
             if not count:
                 break
-            self._refresh_calibration_status(today, last_id, upper)
+            self._refresh_calibration_status(todays, last_id, upper)
             last_id = upper
             self._set_check_progress(today, last_id)
             done += count
@@ -141,7 +147,15 @@ class MeterCalibrationNotice(models.Model):
 
     @api.model
     def _get_status_sql(self, today):
-        """The calibration status of ``lot`` (joined with its ``company``) on ``today``."""
+        """The calibration status of ``lot`` (joined with its ``company``) on ``today``: a
+        date, or ``{company id: date}`` (each company's today in its time zone)."""
+        if isinstance(today, dict):
+            today = SQL(
+                "(SELECT day.today FROM unnest(%s::int[], %s::date[]) AS day(company_id, today) "
+                "WHERE day.company_id = company.id)",
+                list(today),
+                list(today.values()),
+            )
         return SQL(
             """
             CASE
@@ -245,7 +259,11 @@ class MeterCalibrationNotice(models.Model):
         if missing:
             created = self.create(
                 [
-                    {"company_id": company_id, "warehouse_id": wh_id or False, "date": today}
+                    {
+                        "company_id": company_id,
+                        "warehouse_id": wh_id or False,
+                        "date": today.get(company_id) if isinstance(today, dict) else today,
+                    }
                     for company_id, wh_id in missing
                 ]
             )
@@ -293,7 +311,9 @@ class MeterCalibrationNotice(models.Model):
                 notice._create_draft_dispatch()
             notice.activity_schedule(
                 activity_type_id=activity_type.id,
-                summary=self.env._("%(count)s meters fall due for calibration", count=total),
+                summary=self.env._("1 meter falls due for calibration")
+                if total == 1
+                else self.env._("%(count)s meters fall due for calibration", count=total),
                 note=notice._get_summary_note(),
                 user_id=responsible.id,
                 date_deadline=min(first_due, today) if first_due else today,
@@ -360,7 +380,7 @@ class MeterCalibrationNotice(models.Model):
             return False
         dest = laboratory.meter_lab_queue_location_id or laboratory.lot_stock_id
         source = self.warehouse_id.lot_stock_id
-        picking_type = self.warehouse_id.int_type_id
+        picking_type = self.env["stock.lot"]._get_meter_move_picking_type(source, dest)
         picking = self.env["stock.picking"].create(
             {**lots._prepare_meter_picking_vals(picking_type, source, dest), "origin": self.name}
         )

@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.messages import meters_text
+
 RECERTIFICATION_STATES = [
     ("none", "Not sampled"),
     ("sampled", "Sample drawn"),
@@ -121,7 +123,9 @@ class MeterGroup(models.Model):
     def _compute_display_name(self):
         for group in self:
             group.display_name = self.env._(
-                "%(name)s (%(count)s meters)", name=group.name, count=group.meter_count
+                "%(name)s (%(meters)s)",
+                name=group.name,
+                meters=meters_text(self.env, group.meter_count),
             )
 
     @api.model_create_multi
@@ -162,7 +166,7 @@ class MeterGroup(models.Model):
             group.write(
                 {
                     "recert_state": "sampled",
-                    "sample_date": fields.Date.context_today(self),
+                    "sample_date": group.company_id._meter_today(),
                     "sample_seed": seed,
                     "sampling_plan_id": plan.id,
                     "sample_group_size": len(population),
@@ -175,9 +179,9 @@ class MeterGroup(models.Model):
             )
             group.message_post(
                 body=self.env._(
-                    "Sample of %(size)s meters drawn out of %(total)s (acceptance number "
+                    "Sample of %(size)s drawn out of %(total)s (acceptance number "
                     "%(accept)s): %(numbers)s",
-                    size=size,
+                    size=meters_text(self.env, size),
                     total=len(population),
                     accept=accept,
                     numbers=", ".join(sorted(group.sample_lot_ids.mapped("name"))),
@@ -221,7 +225,7 @@ class MeterGroup(models.Model):
         self.ensure_one()
         self.check_access("write")
         years = self.company_id.meter_recertification_years
-        today = fields.Date.context_today(self)
+        today = (self.company_id[:1] or self.env.company)._meter_today()
         self.env.flush_all()
         # every meter of the group in service outside the sample (the sampled meters got
         # their own due dates from their tests), in one statement
@@ -262,12 +266,12 @@ class MeterGroup(models.Model):
         self.message_post(
             body=self.env._(
                 "Sample passed (%(failed)s failed of %(size)s, acceptance number %(accept)s): "
-                "the validity of %(count)s meters is extended by %(years)s years.",
+                "the validity of %(meters)s is extended by %(years)s.",
                 failed=self.sample_failed_count,
                 size=self.sample_size,
                 accept=self.sample_accept_number,
-                count=len(lot_ids),
-                years=years,
+                meters=meters_text(self.env, len(lot_ids)),
+                years=self.env._("1 year") if years == 1 else self.env._("%(n)s years", n=years),
             )
         )
         return lot_ids
@@ -292,16 +296,19 @@ class MeterGroup(models.Model):
         lot_ids = [row[0] for row in self.env.cr.fetchall()]
         self.env["stock.lot"].invalidate_model(["meter_replacement_required"])
         self.write(
-            {"recert_state": "failed", "recert_decision_date": fields.Date.context_today(self)}
+            {
+                "recert_state": "failed",
+                "recert_decision_date": (self.company_id[:1] or self.env.company)._meter_today(),
+            }
         )
         self.message_post(
             body=self.env._(
                 "Sample failed (%(failed)s failed of %(size)s, acceptance number %(accept)s): "
-                "the %(count)s meters of the group are to be replaced.",
+                "%(meters)s of the group to be replaced.",
                 failed=self.sample_failed_count,
                 size=self.sample_size,
                 accept=self.sample_accept_number,
-                count=len(lot_ids),
+                meters=meters_text(self.env, len(lot_ids)),
             )
         )
         return lot_ids

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
+from ..tools.messages import meters_text
+
 
 class MeterInstallation(models.Model):
     """One meter installed at one service point, from a date to a date."""
@@ -106,10 +108,10 @@ class MeterInstallation(models.Model):
             if len(overlapping) >= point.meter_capacity:
                 raise ValidationError(
                     self.env._(
-                        "Service point %(point)s takes %(capacity)s meter(s); %(meters)s "
+                        "Service point %(point)s takes %(capacity)s; %(meters)s "
                         "is already installed there at that time.",
                         point=point.name,
-                        capacity=point.meter_capacity,
+                        capacity=meters_text(self.env, point.meter_capacity),
                         meters=", ".join(overlapping.lot_id.mapped("name")),
                     )
                 )
@@ -181,6 +183,7 @@ class MeterInstallation(models.Model):
                     installed=self.date_from,
                 )
             )
+        self.lot_id._check_meter_operation_date(date, self.env._("Removal"))
         registers = self.lot_id.meter_register_ids
         missing = registers.filtered(lambda reg: reg not in final_values)
         if missing:

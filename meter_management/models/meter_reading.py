@@ -125,6 +125,14 @@ class MeterReading(models.Model):
     consumption_note = fields.Char(string="How", compute="_compute_consumption_note")
     note = fields.Char()
 
+    _sql_constraints = [
+        (
+            "reading_uniq",
+            "unique (installation_id, register_type, reading_date)",
+            "A meter has one reading of a register at a given time.",
+        ),
+    ]
+
     def init(self):
         # the chain of readings of one register in one installation, in time order; billing
         # of given points reads it too
@@ -188,8 +196,10 @@ class MeterReading(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._complete_vals(vals_list)
+        self.env["meter.anomaly.detection"]._check_unique_readings(vals_list)
         readings = super().create(vals_list)
         readings._recompute_consumption()
+        self.env["meter.anomaly.detection"]._detect_readings(readings)
         return readings
 
     def write(self, vals):
@@ -316,7 +326,7 @@ class MeterReading(models.Model):
             previous
             if previous is not None
             else (self.previous_value if self.previous_date else None),
-            self.value,
+            self._get_billing_value(),
             self.register_id.digits,
             self.register_type,
             self.multiplier,
@@ -332,10 +342,10 @@ class MeterReading(models.Model):
             previous = None
             for reading in chain:
                 result = reading._get_consumption_result(
-                    previous=previous.value if previous else None
+                    previous=previous._get_billing_value() if previous else None
                 )
                 vals = {
-                    "previous_value": previous.value if previous else 0.0,
+                    "previous_value": previous._get_billing_value() if previous else 0.0,
                     "previous_date": previous.reading_date if previous else False,
                     "units": float(result.units),
                     "consumption": float(result.consumption),
@@ -347,6 +357,16 @@ class MeterReading(models.Model):
                     super(MeterReading, reading).write(changed)
                 previous = reading
         return True
+
+    def _get_billing_value(self):
+        """The value consumption is computed from (hook: a correction replaces it)."""
+        self.ensure_one()
+        return self.value
+
+    @api.model
+    def _sql_billing_value(self, alias):
+        """:meth:`_get_billing_value` in SQL, for the reading row ``alias`` (hook)."""
+        return SQL("%s.value", SQL.identifier(alias))
 
     @api.model
     def _check_values_against_previous(self, vals_list):
@@ -371,7 +391,7 @@ class MeterReading(models.Model):
                 continue
             share = to_decimal(register.company_id.meter_rollover_max_percent or 0.0) / 100
             result = compute_consumption(
-                last.value,
+                last._get_billing_value(),
                 vals["value"],
                 register.digits,
                 register.register_type,
@@ -385,7 +405,7 @@ class MeterReading(models.Model):
                         "on %(date)s. %(reason)s",
                         register=register.display_name,
                         value=vals["value"],
-                        last=last.value,
+                        last=last._get_billing_value(),
                         date=last.reading_date,
                         reason=result.reason,
                     )
@@ -455,6 +475,7 @@ class MeterReading(models.Model):
         # joins and window sorts of a large file in memory rather than on disk
         cr.execute(SQL("SELECT set_config('work_mem', '256MB', true)"))
         self._resolve_import_rows()
+        prepared = self.env["meter.anomaly.detection"]._prepare_import()
         cr.execute(
             SQL(
                 "SELECT count(*) FILTER (WHERE error IS NULL), count(*) FILTER (WHERE error IS NOT NULL) "
@@ -467,14 +488,17 @@ class MeterReading(models.Model):
             "rejected": wrong,
             "saved": False,
             "errors": self._get_import_errors(line_offset) if wrong else [],
+            "duplicates": prepared["duplicates"],
+            "anomalies": {},
         }
-        if valid and (keep_valid or not wrong):
+        if (valid or prepared["codes"]) and (keep_valid or not wrong):
             report["created"] = self._insert_import_rows(source)
             report["saved"] = True
+            report["anomalies"] = self.env["meter.anomaly.detection"]._detect_import()
         cr.execute(
             SQL(
                 "DROP TABLE IF EXISTS meter_reading_import_rows, meter_reading_import_resolved, "
-                "meter_reading_import_chains"
+                "meter_reading_import_chains, meter_reading_import_new"
             )
         )
         cr.execute(SQL("SELECT set_config('work_mem', %s, true)", work_mem))
@@ -614,6 +638,9 @@ class MeterReading(models.Model):
             "not_installed": self.env._(
                 "meter %(meter)s is not installed at a service point on %(date)s"
             ),
+            "conflict": self.env._(
+                "meter %(meter)s has another %(register)s reading on %(date)s than %(value)s"
+            ),
         }
 
     @api.model
@@ -627,6 +654,20 @@ class MeterReading(models.Model):
         cr = self.env.cr
         share = to_decimal(self.env.company.meter_rollover_max_percent or 0.0) / 100
         backdated = self._prepare_import_chains_sql()
+        # the readings saved, as anomaly detection reads them (no second look-up)
+        cr.execute(SQL("DROP TABLE IF EXISTS meter_reading_import_new"))
+        cr.execute(
+            SQL(
+                """
+                CREATE TEMPORARY TABLE meter_reading_import_new (
+                    id int, installation_id int, register_type varchar, reading_date timestamp,
+                    value numeric, previous_value numeric, previous_date timestamp,
+                    units numeric, consumption numeric, anomaly varchar, kind varchar,
+                    reader_code varchar
+                ) ON COMMIT DROP
+                """
+            )
+        )
         cr.execute(
             SQL(
                 """
@@ -645,16 +686,22 @@ class MeterReading(models.Model):
                     WINDOW w AS (PARTITION BY s.installation_id, s.register_type
                                  ORDER BY s.dt, s.row_no)
                 )
-                INSERT INTO meter_reading (
-                    installation_id, register_type, reading_date, value, kind,
-                    source, reader_code, multiplier, previous_value, previous_date, units,
-                    consumption, rollover, anomaly)
-                SELECT installation_id, register_type, dt, value, kind,
-                       %(source)s, reader_code, multiplier, COALESCE(prev_value, 0), prev_dt,
-                       c.units, c.consumption, c.rollover, c.anomaly
-                  FROM seq
-                 CROSS JOIN LATERAL (%(consumption)s) c
-                 WHERE row_no > 0
+                , inserted AS (
+                    INSERT INTO meter_reading (
+                        installation_id, register_type, reading_date, value, kind,
+                        source, reader_code, multiplier, previous_value, previous_date, units,
+                        consumption, rollover, anomaly)
+                    SELECT installation_id, register_type, dt, value, kind,
+                           %(source)s, reader_code, multiplier, COALESCE(prev_value, 0), prev_dt,
+                           c.units, c.consumption, c.rollover, c.anomaly
+                      FROM seq
+                     CROSS JOIN LATERAL (%(consumption)s) c
+                     WHERE row_no > 0
+                    RETURNING id, installation_id, register_type, reading_date, value,
+                              previous_value, previous_date, units, consumption, anomaly, kind,
+                              reader_code
+                )
+                INSERT INTO meter_reading_import_new SELECT * FROM inserted
                 """,
                 source=source,
                 consumption=self._sql_consumption("seq", share),
@@ -732,13 +779,14 @@ class MeterReading(models.Model):
                           FROM meter_reading_import_resolved WHERE error IS NULL
                          GROUP BY installation_id, register_type) c
                   LEFT JOIN LATERAL (
-                      SELECT r.reading_date, r.value FROM meter_reading r
+                      SELECT r.reading_date, %(value)s AS value FROM meter_reading r
                        WHERE r.installation_id = c.installation_id
                          AND r.register_type = c.register_type
                          AND r.reading_date <= c.first_dt
                        ORDER BY r.reading_date DESC, r.id DESC LIMIT 1
                   ) p ON TRUE
-                """
+                """,
+                value=self._sql_billing_value("r"),
             )
         )
         cr.execute(
@@ -757,8 +805,9 @@ class MeterReading(models.Model):
             SQL(
                 """
                 WITH seq AS (
-                    SELECT r.id, r.value, r.register_type, reg.digits, r.multiplier,
-                           lag(r.value) OVER w AS prev_value, lag(r.reading_date) OVER w AS prev_dt
+                    SELECT r.id, %(value)s AS value, r.register_type, reg.digits, r.multiplier,
+                           lag(%(value)s) OVER w AS prev_value,
+                           lag(r.reading_date) OVER w AS prev_dt
                       FROM meter_reading r
                       JOIN unnest(%(installations)s::int[], %(registers)s::varchar[])
                            AS b(installation_id, register_type)
@@ -779,6 +828,7 @@ class MeterReading(models.Model):
                 """,
                 installations=installation_ids,
                 registers=register_types,
+                value=self._sql_billing_value("r"),
                 consumption=self._sql_consumption("seq", share),
             )
         )

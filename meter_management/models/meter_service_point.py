@@ -1,9 +1,8 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.messages import meters_text
 from .meter_type_register import REGISTER_UNITS
 
 
@@ -43,6 +42,11 @@ class MeterServicePoint(models.Model):
         default=1,
         required=True,
         help="How many meters may be installed at this point at the same time.",
+    )
+    contracted_demand = fields.Float(
+        string="Contracted Demand (kW)",
+        digits=(16, 3),
+        help="Demand readings above it (with the tolerance of the anomaly type) are anomalies.",
     )
     installation_ids = fields.One2many("meter.installation", "service_point_id")
     installation_count = fields.Integer(compute="_compute_installation_count")
@@ -162,6 +166,7 @@ class MeterServicePoint(models.Model):
         """
         self.ensure_one()
         lot._check_meter_installable(date)
+        lot._check_meter_operation_date(date, self.env._("Installation"))
         self._check_free_capacity(date)
         registers = lot.meter_register_ids
         missing = registers.filtered(lambda reg: reg not in initial_values)
@@ -203,10 +208,10 @@ class MeterServicePoint(models.Model):
         if len(installed) >= self.meter_capacity:
             raise UserError(
                 self.env._(
-                    "Service point %(point)s takes %(capacity)s meter(s) and already has "
+                    "Service point %(point)s takes %(capacity)s and already has "
                     "%(meters)s installed: remove or exchange it instead.",
                     point=self.name,
-                    capacity=self.meter_capacity,
+                    capacity=meters_text(self.env, self.meter_capacity),
                     meters=", ".join(installed.lot_id.mapped("name")),
                 )
             )
@@ -269,16 +274,23 @@ class MeterServicePoint(models.Model):
         return picking
 
     def _get_meter_picking_type(self, source, destination):
-        """Operation type of a meter's installation (delivery of its store) or removal
-        (receipt of the destination store) (hook)."""
-        warehouse = source.warehouse_id or destination.warehouse_id
-        if not warehouse:
-            warehouse = self.env["stock.warehouse"].search(
-                [("company_id", "=", self.company_id.id)], limit=1
-            )
+        """Operation type of a meter's installation (the installation type of the store it
+        leaves) or removal (the removal type of the store or laboratory it goes to) (hook)."""
         if source.warehouse_id:
-            return warehouse.out_type_id
-        return warehouse.in_type_id
+            warehouse = source.warehouse_id
+            picking_type = warehouse.meter_install_type_id
+        else:
+            warehouse = destination.warehouse_id
+            picking_type = warehouse.meter_removal_type_id
+        if not picking_type:
+            raise UserError(
+                self.env._(
+                    "The store %(store)s has no meter role: meters cannot be installed from "
+                    "it or removed to it.",
+                    store=warehouse.name or destination.display_name,
+                )
+            )
+        return picking_type
 
     # ------------------------------------------------------------------
     # Billing consumption
@@ -288,22 +300,30 @@ class MeterServicePoint(models.Model):
     def _get_billing_segments(self, date_from, date_to, points=None):
         """Consumption of every installation segment in a period, per register, one query.
 
-        The period runs from ``date_from`` 00:00 to the end of ``date_to`` (UTC); a reading
+        The period runs from ``date_from`` 00:00 to the end of ``date_to`` in the company's
+        time zone (``res.company._get_meter_tz``); a reading
         belongs to it by its date. A segment is what one installation read during the
         period: the removed meter's (up to its removal reading) and the new meter's (from
         its installation reading), each with its own multiplier. Energy registers sum the
         consumption of their readings (rollovers included, anomalies counted as 0); demand
-        registers take their largest value. Returns a list of dicts, by point and time.
+        registers take their largest value. Corrected readings count with their corrected
+        value; readings with an open anomaly that blocks billing are left out (counted in
+        ``blocked`` and ``blocked_consumption``) until it is resolved. Returns a list of
+        dicts, by point and time.
         """
-        start = fields.Datetime.to_datetime(fields.Date.to_date(date_from))
-        end = fields.Datetime.to_datetime(fields.Date.to_date(date_to)) + timedelta(days=1)
+        start, end = self.env.company._meter_period_bounds(date_from, date_to)
         if end <= start:
             raise UserError(self.env._("The period ends before it starts."))
         points = points if points is not None else self.browse()
         self.env["meter.reading"].flush_model()
+        self.env["meter.anomaly"].flush_model()
         self.env.cr.execute(
             SQL(
                 """
+                WITH blocked AS (
+                    SELECT DISTINCT reading_id FROM meter_anomaly
+                     WHERE severity = 'block' AND state <> 'resolved' AND reading_id IS NOT NULL
+                )
                 SELECT inst.service_point_id, r.installation_id, inst.lot_id, r.register_type,
                        (array_agg(COALESCE(r.previous_date, r.reading_date)
                                   ORDER BY r.reading_date, r.id))[1] AS opening_date,
@@ -311,17 +331,28 @@ class MeterServicePoint(models.Model):
                                        ELSE r.previous_value END
                                   ORDER BY r.reading_date, r.id))[1] AS opening_value,
                        max(r.reading_date) AS closing_date,
-                       (array_agg(r.value ORDER BY r.reading_date DESC, r.id DESC))[1] AS closing_value,
+                       (array_agg(%(value)s ORDER BY r.reading_date DESC, r.id DESC))[1]
+                           AS closing_value,
                        (array_agg(r.multiplier ORDER BY r.reading_date DESC, r.id DESC))[1] AS multiplier,
-                       CASE WHEN r.register_type = 'demand' THEN max(r.units) ELSE sum(r.units) END AS units,
-                       CASE WHEN r.register_type = 'demand' THEN max(r.consumption)
-                            ELSE sum(r.consumption) END AS consumption,
+                       CASE WHEN r.register_type = 'demand'
+                            THEN COALESCE(max(r.units) FILTER (WHERE b.reading_id IS NULL), 0)
+                            ELSE COALESCE(sum(r.units) FILTER (WHERE b.reading_id IS NULL), 0)
+                       END AS units,
+                       CASE WHEN r.register_type = 'demand'
+                            THEN COALESCE(max(r.consumption) FILTER (WHERE b.reading_id IS NULL), 0)
+                            ELSE COALESCE(sum(r.consumption) FILTER (WHERE b.reading_id IS NULL), 0)
+                       END AS consumption,
+                       count(b.reading_id) AS blocked,
+                       COALESCE(sum(r.consumption) FILTER (WHERE b.reading_id IS NOT NULL), 0)
+                           AS blocked_consumption,
+                       count(*) FILTER (WHERE r.is_corrected) AS corrected,
                        count(*) AS reading_count,
                        count(*) FILTER (WHERE r.rollover) AS rollovers,
                        count(*) FILTER (WHERE r.anomaly IS NOT NULL) AS anomalies,
                        min(inst.date_from) AS installed_on, min(inst.date_to) AS removed_on
                   FROM meter_reading r
                   JOIN meter_installation inst ON inst.id = r.installation_id
+                  LEFT JOIN blocked b ON b.reading_id = r.id
                  WHERE inst.company_id = ANY(%(companies)s)
                    AND r.reading_date >= %(start)s AND r.reading_date < %(end)s
                    AND (%(all_points)s OR inst.service_point_id = ANY(%(points)s))
@@ -334,6 +365,7 @@ class MeterServicePoint(models.Model):
                 end=end,
                 all_points=not points,
                 points=points.ids,
+                value=self.env["meter.reading"]._sql_billing_value("r"),
             )
         )
         columns = [description.name for description in self.env.cr.description]
@@ -347,8 +379,11 @@ class MeterServicePoint(models.Model):
         Returns ``[{"service_point", "contract_ref", "customer", "register_type", "unit",
         "consumption", "segments": [{"meter_number", "installed_on", "removed_on",
         "opening_date", "opening_value", "closing_date", "closing_value", "multiplier",
-        "units", "consumption", "readings", "rollovers", "anomalies"}]}]``; energy sums the
-        segments, demand takes the largest.
+        "units", "consumption", "readings", "rollovers", "anomalies", "blocked",
+        "blocked_consumption", "corrected"}]}]``; energy sums the segments, demand takes the
+        largest. ``blocked``: readings left out of the consumption by an open anomaly that
+        blocks billing (their consumption in ``blocked_consumption``); ``corrected``:
+        readings counted with their corrected value.
         """
         points = self.browse()
         if service_point_codes:
@@ -401,6 +436,9 @@ class MeterServicePoint(models.Model):
                     "readings": segment["reading_count"],
                     "rollovers": segment["rollovers"],
                     "anomalies": segment["anomalies"],
+                    "blocked": segment["blocked"],
+                    "blocked_consumption": float(segment["blocked_consumption"]),
+                    "corrected": segment["corrected"],
                 }
             )
         return list(result.values())

@@ -52,10 +52,20 @@ class ProductTemplate(models.Model):
         help="Largest error (%) of any register that still passes a calibration.",
     )
 
+    meter_accuracy_missing = fields.Boolean(
+        compute="_compute_meter_accuracy_missing",
+        help="A meter type without accuracy class or tolerance: its meters cannot be tested.",
+    )
+
     @api.depends("meter_accuracy_class")
     def _compute_meter_accuracy_tolerance(self):
         for tmpl in self:
             tmpl.meter_accuracy_tolerance = ACCURACY_TOLERANCES.get(tmpl.meter_accuracy_class, 0.0)
+
+    @api.depends("is_meter", "meter_accuracy_tolerance")
+    def _compute_meter_accuracy_missing(self):
+        for tmpl in self:
+            tmpl.meter_accuracy_missing = tmpl.is_meter and tmpl.meter_accuracy_tolerance <= 0
 
     @api.constrains("is_meter", "is_storable", "tracking")
     def _check_meter_tracking(self):

@@ -1,3 +1,7 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import fields, models
 
 
@@ -71,3 +75,47 @@ class ResCompany(models.Model):
             "location_id": self.env.ref("stock.stock_location_customers").id,
             "company_id": self.id,
         }
+
+    # ------------------------------------------------------------------
+    # The company's time zone: every date derived from a datetime
+    # ------------------------------------------------------------------
+
+    def _get_meter_tz(self):
+        """Name of the time zone the company's meter dates are in: the company's (its
+        partner's), else the user's, else UTC."""
+        company = self[:1] or self.env.company
+        return company.partner_id.tz or self.env.user.tz or "UTC"
+
+    def _meter_date(self, value):
+        """The company's calendar day of ``value``, a UTC datetime (naive, as Odoo stores
+        it, or its string); a date is returned as it is."""
+        if not value:
+            return False
+        if isinstance(value, str) and len(value) > 10:
+            value = fields.Datetime.to_datetime(value)
+        if not isinstance(value, datetime):
+            return fields.Date.to_date(value)
+        tz = pytz.timezone(self._get_meter_tz())
+        return pytz.utc.localize(value).astimezone(tz).date()
+
+    def _meter_format_datetime(self, value):
+        """``value``, a UTC datetime, as the company's local time "YYYY-MM-DD HH:MM"."""
+        tz = pytz.timezone(self._get_meter_tz())
+        local = pytz.utc.localize(fields.Datetime.to_datetime(value)).astimezone(tz)
+        return local.strftime("%Y-%m-%d %H:%M")
+
+    def _meter_today(self):
+        """Today in the company's time zone."""
+        return self._meter_date(fields.Datetime.now())
+
+    def _meter_day_start(self, day):
+        """The UTC datetime (naive) at which ``day`` starts in the company's time zone."""
+        tz = pytz.timezone(self._get_meter_tz())
+        local = tz.localize(datetime.combine(fields.Date.to_date(day), time.min))
+        return local.astimezone(pytz.utc).replace(tzinfo=None)
+
+    def _meter_period_bounds(self, date_from, date_to):
+        """``(start, end)`` UTC datetimes of the days ``date_from`` to ``date_to`` included,
+        in the company's time zone: ``start <= moment < end``."""
+        end_day = fields.Date.to_date(date_to) + timedelta(days=1)
+        return self._meter_day_start(date_from), self._meter_day_start(end_day)

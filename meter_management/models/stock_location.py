@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 METER_LOCATION_USAGES = [
     ("store", "Store"),
@@ -16,3 +16,27 @@ class StockLocation(models.Model):
         index=True,
         help="What a meter in this location is doing; it gives the meter's state.",
     )
+
+    @api.depends_context("meter_place_names")
+    def _compute_display_name(self):
+        """With ``meter_place_names`` in the context, locations are named as people name
+        them (see :meth:`_get_meter_place_name`), e.g. in a meter's history."""
+        if not self.env.context.get("meter_place_names"):
+            return super()._compute_display_name()
+        for location in self:
+            location.display_name = location._get_meter_place_name()
+        return None
+
+    def _get_meter_place_name(self):
+        """``"North Regional Store"`` for a store's stock, ``"Central Store, Rejected meters"``
+        for another place in a store, ``"In transit"`` between stores; otherwise the
+        location's own name, without its technical parents."""
+        self.ensure_one()
+        store = self.warehouse_id
+        if store:
+            if self == store.lot_stock_id:
+                return store.name
+            return self.env._("%(store)s, %(place)s", store=store.name, place=self.name)
+        if self.usage == "transit":
+            return self.env._("In transit")
+        return self.name

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index, split_every
@@ -67,6 +69,12 @@ class StockLot(models.Model):
         string="In Transit",
         compute="_compute_meter_transit_route",
         help="For a meter in transit: the store that sent it and the store it goes to.",
+    )
+    meter_place = fields.Char(
+        string="Where",
+        compute="_compute_meter_place",
+        help="The meter's store; for a meter in transit, the store that sent it and the store "
+        "it goes to.",
     )
     meter_move_line_ids = fields.One2many(
         "stock.move.line",
@@ -192,8 +200,12 @@ class StockLot(models.Model):
 
     @api.depends("meter_next_calibration_date", "meter_last_calibration_result", "is_meter")
     def _compute_meter_calibration_status(self):
-        today = fields.Date.context_today(self)
+        todays = {}
         for lot in self:
+            company = lot.company_id or self.env.company
+            if company not in todays:
+                todays[company] = company._meter_today()
+            today = todays[company]
             if not lot.is_meter:
                 lot.meter_calibration_status = False
                 lot.meter_calibration_due_month = False
@@ -237,6 +249,14 @@ class StockLot(models.Model):
                 f"{source or '?'} → {dest or '?'}" if source or dest else False
             )
 
+    @api.depends("meter_state", "meter_warehouse_id")
+    def _compute_meter_place(self):
+        for lot in self:
+            if lot.meter_state == "transit":
+                lot.meter_place = lot.meter_transit_route or lot.location_id.name
+            else:
+                lot.meter_place = lot.meter_warehouse_id.name
+
     def _compute_meter_move_line_ids(self):
         lines = self.env["stock.move.line"].search(
             [("lot_id", "in", self.ids), ("state", "=", "done")], order="date desc, id desc"
@@ -262,10 +282,14 @@ class StockLot(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                SELECT lot.id, arrival.date::date
-                  FROM unnest(%(ids)s::int[], %(locations)s::int[]) AS lot(id, location_id)
+                SELECT lot.id, arrival.day
+                  FROM unnest(%(ids)s::int[], %(locations)s::int[], %(tzs)s::varchar[])
+                       AS lot(id, location_id, tz)
                  CROSS JOIN LATERAL (
-                       SELECT sml.date, sml.create_date FROM stock_move_line sml
+                       -- the day of the arrival in the company's time zone
+                       SELECT (sml.date AT TIME ZONE 'UTC' AT TIME ZONE lot.tz)::date AS day,
+                              sml.create_date
+                         FROM stock_move_line sml
                         WHERE sml.lot_id = lot.id AND sml.location_dest_id = lot.location_id
                           AND sml.state = 'done'
                         ORDER BY sml.date DESC LIMIT 1
@@ -275,12 +299,12 @@ class StockLot(models.Model):
                        -- the move that brought the meter
                        SELECT 1 FROM meter_calibration cal
                         WHERE cal.lot_id = lot.id AND cal.state = 'done'
-                          AND (cal.date >= arrival.date::date
-                               OR cal.create_date >= arrival.create_date)
+                          AND (cal.date >= arrival.day OR cal.create_date >= arrival.create_date)
                        )
                 """,
                 ids=in_lab.ids,
                 locations=[lot.location_id.id for lot in in_lab],
+                tzs=[lot.company_id._get_meter_tz() for lot in in_lab],
             )
         )
         arrivals = dict(self.env.cr.fetchall())
@@ -431,9 +455,7 @@ class StockLot(models.Model):
         """
         pickings = self.env["stock.picking"]
         for source, lots in self.grouped("location_id").items():
-            ptype = (
-                picking_type or source.warehouse_id.int_type_id or location.warehouse_id.int_type_id
-            )
+            ptype = picking_type or self._get_meter_move_picking_type(source, location)
             picking = pickings.create(lots._prepare_meter_picking_vals(ptype, source, location))
             picking.action_confirm()
             picking.move_ids.move_line_ids.unlink()
@@ -442,6 +464,20 @@ class StockLot(models.Model):
             picking._action_done()
             pickings |= picking
         return pickings
+
+    @api.model
+    def _get_meter_move_picking_type(self, source, dest):
+        """Operation type of a move of meters from ``source`` to ``dest`` (hook): into rejected
+        meters, the rejection type; into or out of a laboratory queue, the laboratory type;
+        otherwise the store's internal transfers."""
+        warehouse = source.warehouse_id or dest.warehouse_id
+        if dest.meter_usage == "rejected":
+            picking_type = dest.warehouse_id.meter_rejection_type_id
+        elif "laboratory" in (source.meter_usage, dest.meter_usage):
+            picking_type = warehouse.meter_laboratory_type_id
+        else:
+            picking_type = False
+        return picking_type or source.warehouse_id.int_type_id or dest.warehouse_id.int_type_id
 
     def _prepare_meter_picking_vals(self, picking_type, source, dest):
         """Values of a transfer of these meters from ``source`` to ``dest``: one move per
@@ -498,27 +534,35 @@ class StockLot(models.Model):
                 )
             )
 
+    def _get_meter_place_text(self):
+        """Where the meter is, as people say it: ``"in laboratory at Central Lab"``,
+        ``"rejected at North Regional Store"``, ``"installed at service point SP-0042"``."""
+        self.ensure_one()
+        state = dict(self._fields["meter_state"]._description_selection(self.env)).get(
+            self.meter_state, self.meter_state or ""
+        )
+        if self.meter_state == "installed" and self.meter_service_point_id:
+            return self.env._(
+                "installed at service point %(point)s", point=self.meter_service_point_id.name
+            )
+        if self.meter_state == "transit" and self.meter_transit_route:
+            return self.env._("in transit %(route)s", route=self.meter_transit_route)
+        if self.meter_warehouse_id:
+            return self.env._(
+                "%(state)s at %(store)s", state=state.lower(), store=self.meter_warehouse_id.name
+            )
+        return state.lower()
+
     def _get_meter_install_problems(self, date):
         """``[(meter, reason)]`` of the meters that cannot be installed on ``date`` (hook)."""
         problems = []
         check_validity = "meter_next_calibration_date" in self._fields
-        day = fields.Date.to_date(date)
         for lot in self:
+            day = lot.company_id._meter_date(date)
             if not lot.is_meter:
                 problems.append((lot, self.env._("not a meter")))
-            elif lot.meter_state == "rejected":
-                problems.append((lot, self.env._("rejected")))
             elif lot.meter_state != "store":
-                state = dict(self._fields["meter_state"]._description_selection(self.env))
-                problems.append(
-                    (
-                        lot,
-                        self.env._(
-                            "not available in a store (%(state)s)",
-                            state=state.get(lot.meter_state, lot.meter_state),
-                        ),
-                    )
-                )
+                problems.append((lot, lot._get_meter_place_text()))
             elif (
                 check_validity
                 and lot.meter_next_calibration_date
@@ -534,6 +578,61 @@ class StockLot(models.Model):
                     )
                 )
         return problems
+
+    def _check_meter_operation_date(self, date, operation):
+        """Refuse (UserError naming the meter and its last movement) to install, remove or
+        exchange these meters on ``date`` when it is in the future or before the meter's
+        last movement: a meter's history stays in order."""
+        date = fields.Datetime.to_datetime(date)
+        company = self.company_id[:1] or self.env.company
+        # a few minutes of a field device's clock ahead, as for readings
+        if date > fields.Datetime.now() + timedelta(minutes=5):
+            raise UserError(
+                self.env._(
+                    "%(operation)s of meter %(meters)s cannot be dated %(date)s: that is in "
+                    "the future.",
+                    operation=operation,
+                    meters=", ".join(self.mapped("name")),
+                    date=company._meter_format_datetime(date),
+                )
+            )
+        last_moves = self._get_meter_last_move_dates()
+        problems = [
+            self.env._(
+                "%(meter)s last moved on %(last)s (%(reference)s)",
+                meter=lot.name,
+                last=company._meter_format_datetime(last_moves[lot.id][0]),
+                reference=last_moves[lot.id][1],
+            )
+            for lot in self
+            if lot.id in last_moves and last_moves[lot.id][0] > date
+        ]
+        if problems:
+            raise UserError(
+                self.env._(
+                    "%(operation)s cannot be dated %(date)s, before the meter's last "
+                    "movement:\n%(problems)s",
+                    operation=operation,
+                    date=company._meter_format_datetime(date),
+                    problems="\n".join(f"- {problem}" for problem in problems),
+                )
+            )
+
+    def _get_meter_last_move_dates(self):
+        """``{meter id: (date, reference)}`` of each meter's last done movement, one query."""
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "date", "reference"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT ON (lot_id) lot_id, date, reference
+                  FROM stock_move_line
+                 WHERE lot_id = ANY(%s) AND state = 'done'
+                 ORDER BY lot_id, date DESC, id DESC
+                """,
+                self.ids,
+            )
+        )
+        return {lot_id: (date, reference) for lot_id, date, reference in self.env.cr.fetchall()}
 
     def action_open_meter_installations(self):
         self.ensure_one()

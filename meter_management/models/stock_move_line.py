@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import create_index
 
 
@@ -19,6 +19,24 @@ class StockMoveLine(models.Model):
             where="lot_id IS NOT NULL",
         )
         return res
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # a line made on a move of a transfer belongs to that transfer (Odoo's forms set it,
+        # a move created with its lines does not): the meter's history and the movement
+        # analysis read the transfer of each line
+        moves = self.env["stock.move"].browse(
+            {
+                vals["move_id"]
+                for vals in vals_list
+                if vals.get("move_id") and not vals.get("picking_id")
+            }
+        )
+        pickings = {move.id: move.picking_id.id for move in moves if move.picking_id}
+        for vals in vals_list:
+            if vals.get("move_id") in pickings and not vals.get("picking_id"):
+                vals["picking_id"] = pickings[vals["move_id"]]
+        return super().create(vals_list)
 
     def _prepare_new_lot_vals(self):
         vals = super()._prepare_new_lot_vals()

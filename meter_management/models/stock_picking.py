@@ -4,6 +4,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.messages import meters_text
 from ..tools.meter_numbers import MeterNumberError, format_ranges, parse_numbers
 
 # meters in these states never leave a store by a dispatch
@@ -83,6 +84,15 @@ class StockPicking(models.Model):
     def _onchange_meter_dest_warehouse_id(self):
         if self.meter_movement_kind == "dispatch" and self.meter_dest_warehouse_id:
             self.location_dest_id = self.company_id.internal_transit_location_id
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        pickings = super().create(vals_list)
+        # Add on a new transfer: the web client saves the transfer, then runs the button.
+        # The pasted meters are added in the saving transaction, so that a refused number
+        # saves nothing (no draft transfer is left behind).
+        pickings.filtered("meter_paste").action_add_pasted_meters()
+        return pickings
 
     # ------------------------------------------------------------------
     # Entering meters: pasted numbers, ranges and lists
@@ -191,6 +201,12 @@ class StockPicking(models.Model):
         refused = defaultdict(list)
         states = dict(self.env["stock.lot"]._fields["meter_state"]._description_selection(self.env))
         is_dispatch = self.meter_movement_kind == "dispatch"
+        # where the meters that are not here are: their store, named as people know it
+        elsewhere = self.env["stock.lot"].browse(
+            row["lot_id"] for row in rows if row["lot_id"] and not row["quant_id"]
+        )
+        stores = {lot.id: lot.meter_warehouse_id.name for lot in elsewhere}
+        here = self.location_id._get_meter_place_name()
         for row in rows:
             number = row["number"]
             if not row["lot_id"]:
@@ -204,12 +220,17 @@ class StockPicking(models.Model):
                     self.env._("already in the open dispatch %(ref)s", ref=row["other_dispatch"])
                 ].append(number)
             elif not row["quant_id"]:
+                state = states.get(row["meter_state"], row["meter_state"])
+                store = stores.get(row["lot_id"])
                 refused[
                     self.env._(
-                        "%(state)s, not in %(location)s",
-                        state=states.get(row["meter_state"], row["meter_state"]),
-                        location=self.location_id.display_name,
+                        "%(state)s at %(store)s, not in %(here)s",
+                        state=state,
+                        store=store,
+                        here=here,
                     )
+                    if store
+                    else self.env._("%(state)s, not in %(here)s", state=state, here=here)
                 ].append(number)
             elif row["free"] < 1:
                 refused[self.env._("reserved by another transfer")].append(number)
@@ -220,10 +241,10 @@ class StockPicking(models.Model):
             f"- {label}: {format_ranges(numbers)}" for label, numbers in sorted(refused.items())
         ]
         return self.env._(
-            "%(count)s meters cannot be taken from %(location)s for %(picking)s; nothing was "
+            "%(meters)s cannot be taken from %(location)s for %(picking)s; nothing was "
             "added:\n%(lines)s",
-            count=sum(len(numbers) for numbers in refused.values()),
-            location=self.location_id.display_name,
+            meters=meters_text(self.env, sum(len(numbers) for numbers in refused.values())),
+            location=self.location_id._get_meter_place_name(),
             picking=self.name,
             lines="\n".join(lines),
         )
@@ -742,24 +763,43 @@ class StockPicking(models.Model):
         )
         return self.env.cr.dictfetchall()
 
+    def _create_backorder_picking(self):
+        # a reception's backorder still receives the meters of the same dispatch
+        backorder = super()._create_backorder_picking()
+        if self.meter_dispatch_id:
+            backorder.meter_dispatch_id = self.meter_dispatch_id
+        return backorder
+
     def action_open_meter_dispatch(self):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
+            "name": self.meter_dispatch_id.name,
             "res_model": "stock.picking",
             "view_mode": "form",
             "res_id": self.meter_dispatch_id.id,
         }
 
     def action_open_meter_arrivals(self):
+        """The reception of this dispatch; the list when meters were also rejected on arrival."""
         self.ensure_one()
-        return {
+        action = {
             "type": "ir.actions.act_window",
             "name": self.env._("Arrivals of %(picking)s", picking=self.name),
             "res_model": "stock.picking",
             "view_mode": "list,form",
             "domain": [("meter_dispatch_id", "=", self.id)],
         }
+        if len(self.meter_arrival_ids) == 1:
+            action.update(
+                {
+                    "name": self.meter_arrival_ids.name,
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                    "res_id": self.meter_arrival_ids.id,
+                }
+            )
+        return action
 
     # ------------------------------------------------------------------
     # Rejection on arrival
@@ -812,4 +852,19 @@ class StockPicking(models.Model):
         rejection._add_meter_numbers(",".join(numbers))
         rejection.move_line_ids.picked = True
         rejection.with_context(skip_backorder=True).button_validate()
+        self._cancel_emptied_meter_reception()
         return rejection
+
+    def _cancel_emptied_meter_reception(self):
+        """A reception left without meters (all of them rejected on arrival) has nothing
+        more to receive: cancel it rather than leave it open."""
+        emptied = self.filtered(
+            lambda p: (
+                p.meter_movement_kind == "reception"
+                and p.state not in ("done", "cancel")
+                and not p.move_line_ids
+            )
+        )
+        if emptied:
+            emptied.action_cancel()
+        return emptied

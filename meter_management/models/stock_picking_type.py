@@ -6,6 +6,10 @@ METER_MOVEMENT_KINDS = [
     ("reception", "Received from store"),
     ("rejection", "Rejected"),
     ("return", "Returned to supplier"),
+    ("installation", "Installed"),
+    ("removal", "Removed"),
+    ("laboratory", "Laboratory"),
+    ("conversion", "Initial load"),
 ]
 
 

@@ -10,6 +10,7 @@ from . import test_consumption
 from . import test_meter_exchange
 from . import test_calibration_dates
 from . import test_calibration
+from . import test_calibration_registers
 from . import test_calibration_cron
 from . import test_sample_recertification
 from . import test_meter_movements_bulk
@@ -17,3 +18,15 @@ from . import test_meter_readings
 from . import test_billing_consumption
 from . import test_meter_exchange_tour
 from . import test_meter_movements_tour
+from . import test_screen_messages
+from . import test_meter_screens
+from . import test_meter_flows
+from . import test_range_registration_defaults
+from . import test_range_registration_concurrency
+from . import test_time_zones
+from . import test_meter_operation_dates
+from . import test_anomaly_rules
+from . import test_anomaly_detection
+from . import test_anomaly_workflow
+from . import test_service_order
+from . import test_anomaly_tour

@@ -5,6 +5,9 @@ import PyPDF2
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
+# meters of the tests that date installations and readings in 2026 are received before then
+METERS_RECEIVED_ON = "2025-12-01 12:00:00"
+
 
 class MeterCommon(TransactionCase):
     """Stores, meter types and users of every role, built once for the test class.
@@ -17,6 +20,8 @@ class MeterCommon(TransactionCase):
         super().setUpClass()
         # a utility of its own, so that nothing of the demo data (same meter numbers) interferes
         cls.company = cls.env["res.company"].create({"name": "Test Utility"})
+        # its days are UTC days (test_time_zones tries another time zone)
+        cls.company.partner_id.tz = "UTC"
         cls.env.user.company_ids |= cls.company
         cls.env = cls.env(
             context=dict(

@@ -2,9 +2,12 @@ import base64
 import csv
 import io
 
+from freezegun import freeze_time
+from lxml import etree
+
 from odoo.tests import Form, tagged
 
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 
 @tagged("post_install", "-at_install")
@@ -17,16 +20,18 @@ class TestBillingConsumption(MeterCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meter_a = cls._create_meter("BL-A001", product=cls.ct_meter)
-        cls.meter_b = cls._create_meter(
-            "BL-B001",
-            product=cls.ct_meter,
-            ct_primary=100,
-            ct_secondary=5,
-            pt_primary=1,
-            pt_secondary=1,
-        )
-        cls.meter_d = cls._create_meter("BL-D001", product=cls.ct_meter)
+        # received before the installations the tests date in 2026
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.meter_a = cls._create_meter("BL-A001", product=cls.ct_meter)
+            cls.meter_b = cls._create_meter(
+                "BL-B001",
+                product=cls.ct_meter,
+                ct_primary=100,
+                ct_secondary=5,
+                pt_primary=1,
+                pt_secondary=1,
+            )
+            cls.meter_d = cls._create_meter("BL-D001", product=cls.ct_meter)
         cls.point = cls._create_service_point(contract_ref="C-100")
         cls.Point = cls.env["meter.service.point"]
 
@@ -205,3 +210,50 @@ class TestBillingConsumption(MeterCommon):
             [self.point.name, "C-100", "active", "BL-A001", "2026-02-28 23:00:00", "1200.0"],
             [row[:6] for row in rows],
         )
+
+    def test_list_group_rows_as_the_web_client_reads_them(self):
+        """The list's group rows, read as the web client reads them (``web_read_group`` with the
+        aggregates of the list's columns): consumption per unit, no sum of readings."""
+        self._exchange(
+            "2026-03-16 09:00:00",
+            self.meter_b,
+            final={"active": 1250.5, "reactive": 580, "demand": 14.2},
+            initial={"active": 300, "reactive": 100, "demand": 0},
+        )
+        self._read(self.meter_b, "2026-03-31 20:00:00", active=420, reactive=130, demand=30.1)
+        env = self._env_as(self.meter_user)
+        form = Form(env["meter.billing.consumption"])
+        form.date_from = "2026-03-01"
+        form.date_to = "2026-03-31"
+        action = form.save().action_compute()
+        Line = env[action["res_model"]]
+        views = Line.get_views([(False, "list"), (False, "search")])
+        arch = etree.fromstring(views["views"]["list"]["arch"])
+        fields = views["models"][Line._name]["fields"]
+        columns = {node.get("name"): node for node in arch.iter("field")}
+        aggregates = [
+            f"{name}:{fields[name]['aggregator']}"
+            for name in columns
+            if fields[name].get("aggregator") and name != "service_point_id"
+        ]
+        # groups open expanded, by service point then register (the action's search defaults)
+        self.assertEqual(arch.get("expand"), "1")
+        self.assertTrue(action["context"].get("search_default_group_point"))
+        self.assertTrue(action["context"].get("search_default_group_register"))
+        result = Line.web_read_group(action["domain"], aggregates, ["service_point_id"])
+        (group,) = result["groups"]
+        for reading in ("opening_value", "closing_value", "multiplier", "units"):
+            self.assertNotIn(reading, group)
+        self.assertEqual(group["active_energy"], 4420)
+        self.assertEqual(group["reactive_energy"], 1400)
+        self.assertEqual(group["demand"], 602)
+        # each row shows its unit; an energy row has no demand cell, a demand row no energy
+        lines = Line.search(action["domain"])
+        self.assertEqual(
+            {(line.register_type, line.unit) for line in lines},
+            {("active", "kWh"), ("reactive", "kvarh"), ("demand", "kW")},
+        )
+        self.assertIn("unit", columns)
+        self.assertEqual(columns["demand"].get("invisible"), "register_type != 'demand'")
+        self.assertEqual(columns["active_energy"].get("invisible"), "register_type != 'active'")
+        self.assertNotIn("energy", columns)

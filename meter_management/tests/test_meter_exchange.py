@@ -1,7 +1,9 @@
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 INITIAL_A = {("initial", "active"): 1000, ("initial", "reactive"): 500, ("initial", "demand"): 0}
 
@@ -13,17 +15,19 @@ class TestMeterExchange(MeterCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meter_a = cls._create_meter("CT-A001", product=cls.ct_meter)
-        # another CT ratio: 100/5, multiplier 20
-        cls.meter_b = cls._create_meter(
-            "CT-B001",
-            product=cls.ct_meter,
-            ct_primary=100,
-            ct_secondary=5,
-            pt_primary=1,
-            pt_secondary=1,
-        )
-        cls.meter_c = cls._create_meter("SP-C001")
+        # received before the installations the tests date in 2026
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.meter_a = cls._create_meter("CT-A001", product=cls.ct_meter)
+            # another CT ratio: 100/5, multiplier 20
+            cls.meter_b = cls._create_meter(
+                "CT-B001",
+                product=cls.ct_meter,
+                ct_primary=100,
+                ct_secondary=5,
+                pt_primary=1,
+                pt_secondary=1,
+            )
+            cls.meter_c = cls._create_meter("SP-C001")
         cls.point = cls._create_service_point(contract_ref="CON-1")
         cls.other_point = cls._create_service_point(contract_ref="CON-2")
         cls.installed = cls.company._get_meter_installed_location()
@@ -110,7 +114,8 @@ class TestMeterExchange(MeterCommon):
         )
         self.assertFalse(self.point.current_lot_id)
         # back from the laboratory into the central store, then installed at another point
-        self._transfer(self.meter_a, self.central.lot_stock_id)
+        with freeze_time("2026-03-01 12:00:00"):
+            self._transfer(self.meter_a, self.central.lot_stock_id)
         self._run_installation_wizard(
             "install",
             self.other_point,
@@ -167,7 +172,7 @@ class TestMeterExchange(MeterCommon):
     def test_refuse_meter_not_in_store(self):
         self._install_a()
         before = self._counts()
-        with self.assertRaisesRegex(UserError, r"CT-A001: not available in a store \(Installed\)"):
+        with self.assertRaisesRegex(UserError, r"CT-A001: installed at service point"):
             self._run_installation_wizard(
                 "install", self.other_point, "2026-02-01 08:00:00", new_lot=self.meter_a
             )
@@ -177,7 +182,7 @@ class TestMeterExchange(MeterCommon):
         self._transfer(self.meter_c, self.central.meter_rejected_location_id)
         self.assertEqual(self.meter_c.meter_state, "rejected")
         before = self._counts()
-        with self.assertRaisesRegex(UserError, "SP-C001: rejected"):
+        with self.assertRaisesRegex(UserError, r"SP-C001: rejected at Central \(test\)"):
             self._run_installation_wizard(
                 "install", self.point, "2026-02-01 08:00:00", new_lot=self.meter_c
             )
@@ -244,7 +249,7 @@ class TestMeterExchange(MeterCommon):
         self._install_a()
         self._transfer(self.meter_c, self.central.meter_rejected_location_id)
         before = self._counts()
-        with self.assertRaisesRegex(UserError, "SP-C001: rejected"):
+        with self.assertRaisesRegex(UserError, r"SP-C001: rejected at Central \(test\)"):
             self._run_installation_wizard(
                 "exchange",
                 self.point,

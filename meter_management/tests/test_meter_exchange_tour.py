@@ -1,12 +1,15 @@
+from freezegun import freeze_time
+
 from odoo.tests import HttpCase, tagged
 
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 
 @tagged("post_install", "-at_install")
 class TestMeterExchangeTour(MeterCommon, HttpCase):
     def test_exchange_meter_tour(self):
-        old, new = self._create_meter("TOUR-0001"), self._create_meter("TOUR-0002")
+        with freeze_time(METERS_RECEIVED_ON):
+            old, new = self._create_meter("TOUR-0001"), self._create_meter("TOUR-0002")
         point = self._create_service_point(contract_ref="TOUR-1")
         self._run_installation_wizard(
             "install", point, "2026-01-01 08:00:00", {("initial", "active"): 1000}, new_lot=old

@@ -54,8 +54,12 @@ class TestMeterMovements(MeterMovementCommon):
             )
             self.assertEqual(store.meter_dispatch_type_id.default_location_dest_id, self.transit)
             self.assertEqual(store.meter_reception_type_id.default_location_src_id, self.transit)
+            # a laboratory receives meters into its queue: they wait for calibration
             self.assertEqual(
-                store.meter_reception_type_id.default_location_dest_id, store.lot_stock_id
+                store.meter_reception_type_id.default_location_dest_id,
+                store.meter_lab_queue_location_id
+                if store.meter_role == "laboratory"
+                else store.lot_stock_id,
             )
             self.assertEqual(
                 store.meter_rejection_type_id.default_location_dest_id,
@@ -131,8 +135,16 @@ class TestMeterMovements(MeterMovementCommon):
         )
         wizard.numbers = "30002-30003"
         wizard.reason_id = self.reason_damaged
-        wizard.save().action_reject()
+        action = wizard.save().action_reject()
         rejection = dispatch.meter_arrival_ids - reception
+        # the storekeeper is told what was done, then sees the rejection
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"]["message"],
+            f"2 meters rejected on arrival at Regional (test) (Damaged in transport) by "
+            f"{rejection.name}: 30002–30003",
+        )
+        self.assertEqual(action["params"]["next"]["res_id"], rejection.id)
         self.assertEqual(rejection.meter_movement_kind, "rejection")
         self.assertEqual(rejection.state, "done")
         self.assertEqual(rejection.meter_reason_id, self.reason_damaged)

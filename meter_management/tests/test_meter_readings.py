@@ -1,10 +1,12 @@
 import base64
 
+from freezegun import freeze_time
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..models.meter_reading import CONSUMPTION_FIELDS
-from .common import MeterCommon
+from .common import METERS_RECEIVED_ON, MeterCommon
 
 HEADER = "meter_number,register_type,reading_date,value,reader_code\n"
 
@@ -16,9 +18,11 @@ class TestMeterReadings(MeterCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.meter_a = cls._create_meter("RD-A001", product=cls.ct_meter)
-        cls.meter_b = cls._create_meter("RD-B001")
-        cls.meter_store = cls._create_meter("RD-S001")
+        # received before the installations the tests date in 2026
+        with freeze_time(METERS_RECEIVED_ON):
+            cls.meter_a = cls._create_meter("RD-A001", product=cls.ct_meter)
+            cls.meter_b = cls._create_meter("RD-B001")
+            cls.meter_store = cls._create_meter("RD-S001")
         cls.point_a = cls._create_service_point()
         cls.point_b = cls._create_service_point()
 
@@ -181,7 +185,8 @@ class TestMeterReadings(MeterCommon):
             ("RD-A001", "demand", "2026-02-01 08:00:00", "12.3456"),
             ("RD-A001", "demand", "2026-03-01 08:00:00", "0.5"),
             ("RD-B001", "active", "2026-02-01 08:00:00", "10.1"),
-            ("RD-B001", "active", "2026-02-01 08:00:00", "10.3"),  # same date: file order
+            # the same time twice would be a conflict (one reading per meter, register, time)
+            ("RD-B001", "active", "2026-02-01 08:30:00", "10.3"),
             ("RD-B001", "active", "2026-03-01 08:00:00", "99999.9"),  # anomaly? no: plain rise
         ]
         text = HEADER + "".join(f'{m},{r},{d},"{v}",X\n' for m, r, d, v in rows)

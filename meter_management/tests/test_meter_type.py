@@ -46,13 +46,17 @@ class TestMeterType(MeterCommon):
             self.laboratory.view_location_id,
         )
         self.assertEqual(self.central.meter_rejected_location_id.meter_usage, "rejected")
-        self.assertFalse(self.central.meter_lab_queue_location_id)
+        # made with every store, as the warehouse's own locations are; active with the role
+        self.assertFalse(self.central.meter_lab_queue_location_id.active)
         self.assertEqual(self.central.lot_stock_id.meter_usage, "store")
         plain = self.env["stock.warehouse"].create({"name": "Plain", "code": "TPLN"})
-        self.assertFalse(plain.meter_rejected_location_id)
+        self.assertFalse(plain.meter_rejected_location_id.active)
+        self.assertFalse(plain.meter_dispatch_type_id.active)
         plain.meter_role = "laboratory"
-        self.assertTrue(plain.meter_rejected_location_id)
-        self.assertTrue(plain.meter_lab_queue_location_id)
+        self.assertTrue(plain.meter_rejected_location_id.active)
+        self.assertTrue(plain.meter_lab_queue_location_id.active)
+        self.assertTrue(plain.meter_dispatch_type_id.active)
+        self.assertTrue(plain.meter_install_type_id.active)
         # setting the role again creates nothing twice
         queue = plain.meter_lab_queue_location_id
         plain.meter_role = "laboratory"

@@ -177,7 +177,7 @@ class TestRangeRegistration(MeterCommon):
         for number in ("30005", "30006", "30009"):
             self.assertIn(number, message)
         self.assertNotIn("30001", message.rsplit(":", maxsplit=1)[-1])
-        self.assertIn("3 of these meter numbers", message)
+        self.assertIn("Already registered (3 meters)", message)
         self.assertEqual(self._counts(), before)
 
     def test_conflicts_across_a_change_of_width(self):
@@ -190,7 +190,7 @@ class TestRangeRegistration(MeterCommon):
         with self.assertRaises(UserError) as error:
             self._register_range("998", "1002")
         message = str(error.exception)
-        self.assertIn("2 of these meter numbers", message)
+        self.assertIn("Already registered (2 meters)", message)
         self.assertTrue(message.endswith(": 1000, 1001"), message)
         self.assertEqual(self._counts(), before)
         # meters created one by one may have any number
@@ -273,7 +273,12 @@ class TestRangeRegistration(MeterCommon):
         form.ct_primary = 100
         wizard = form.save()
         action = wizard.action_register()
-        meters = self.env["stock.lot"].search(action["domain"])
+        # the storekeeper is told what was done, then sees the new meters
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(
+            action["params"]["message"], "10 meters registered into Regional (test): 30001–30010"
+        )
+        meters = self.env["stock.lot"].search(action["params"]["next"]["domain"])
         self.assertEqual(len(meters), 10)
         self.assertEqual(meters.meter_warehouse_id, self.regional)
         self.assertEqual(set(meters.meter_register_ids.mapped("multiplier")), {20.0})

@@ -1,1 +1,2 @@
 from . import meter_numbers
+from . import messages

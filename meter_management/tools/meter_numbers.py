@@ -159,9 +159,13 @@ def compress_numbers(numbers):
     return result
 
 
-def format_ranges(numbers, separator=", "):
-    """Human form of :func:`compress_numbers`: ``"30001–30010 (10), 30015"``."""
+def format_ranges(numbers, separator=", ", counts=True):
+    """Human form of :func:`compress_numbers`: ``"30001–30010 (10), 30015"``; without
+    ``counts``: ``"30001–30010, 30015"``."""
     parts = []
     for first, last, count in compress_numbers(numbers):
-        parts.append(first if count == 1 else f"{first}–{last} ({count})")
+        if count == 1:
+            parts.append(first)
+        else:
+            parts.append(f"{first}–{last} ({count})" if counts else f"{first}–{last}")
     return separator.join(parts)

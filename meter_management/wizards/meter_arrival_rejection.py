@@ -1,5 +1,8 @@
 from odoo import fields, models
 
+from ..tools.messages import meters_text
+from ..tools.meter_numbers import format_ranges
+
 
 class MeterArrivalRejection(models.TransientModel):
     """Reject meters found damaged when a reception arrives."""
@@ -28,9 +31,29 @@ class MeterArrivalRejection(models.TransientModel):
     def action_reject(self):
         self.ensure_one()
         rejection = self.picking_id._reject_meters_on_arrival(self.numbers, self.reason_id)
+        numbers = rejection.move_line_ids.lot_id.mapped("name")
         return {
-            "type": "ir.actions.act_window",
-            "res_model": "stock.picking",
-            "view_mode": "form",
-            "res_id": rejection.id,
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Meters rejected on arrival"),
+                "message": self.env._(
+                    "%(meters)s rejected on arrival at %(store)s (%(reason)s) by %(rejection)s: "
+                    "%(numbers)s",
+                    meters=meters_text(self.env, len(numbers)),
+                    store=rejection.picking_type_id.warehouse_id.name,
+                    reason=self.reason_id.name,
+                    rejection=rejection.name,
+                    numbers=format_ranges(numbers, counts=False),
+                ),
+                "next": {
+                    "type": "ir.actions.act_window",
+                    "name": rejection.name,
+                    "res_model": "stock.picking",
+                    "view_mode": "form",
+                    "views": [(False, "form")],
+                    "res_id": rejection.id,
+                },
+            },
         }

@@ -4,7 +4,7 @@ import io
 
 from odoo import Command, api, fields, models
 
-from ..models.meter_type_register import REGISTER_TYPES
+from ..models.meter_type_register import REGISTER_TYPES, REGISTER_UNITS
 
 
 class MeterBillingConsumption(models.TransientModel):
@@ -38,6 +38,7 @@ class MeterBillingConsumption(models.TransientModel):
             "installation_id": segment["installation_id"],
             "lot_id": segment["lot_id"],
             "register_type": segment["register_type"],
+            "unit": REGISTER_UNITS.get(segment["register_type"]),
             "opening_date": segment["opening_date"],
             "opening_value": float(segment["opening_value"]),
             "closing_date": segment["closing_date"],
@@ -45,6 +46,8 @@ class MeterBillingConsumption(models.TransientModel):
             "multiplier": float(segment["multiplier"]),
             "units": float(segment["units"]),
             "energy": 0.0 if demand else consumption,
+            "active_energy": consumption if segment["register_type"] == "active" else 0.0,
+            "reactive_energy": consumption if segment["register_type"] == "reactive" else 0.0,
             "demand": consumption if demand else 0.0,
             "reading_count": segment["reading_count"],
             "rollover_count": segment["rollovers"],
@@ -62,7 +65,7 @@ class MeterBillingConsumption(models.TransientModel):
             "res_model": "meter.billing.consumption.line",
             "view_mode": "list,pivot",
             "domain": [("wizard_id", "=", self.id)],
-            "context": {"search_default_group_point": 1},
+            "context": {"search_default_group_point": 1, "search_default_group_register": 1},
         }
 
     def _get_csv(self):
@@ -148,17 +151,29 @@ class MeterBillingConsumptionLine(models.TransientModel):
     installation_id = fields.Many2one("meter.installation", readonly=True)
     lot_id = fields.Many2one("stock.lot", string="Meter", readonly=True)
     register_type = fields.Selection(REGISTER_TYPES, readonly=True)
+    unit = fields.Char(readonly=True, help="Unit of the register's readings: kWh, kvarh or kW.")
+    # readings of different meters and registers cannot be added up: group rows leave them out
     opening_date = fields.Datetime(readonly=True)
-    opening_value = fields.Float(digits=(16, 3), readonly=True)
+    opening_value = fields.Float(digits=(16, 3), readonly=True, aggregator=False)
     closing_date = fields.Datetime(readonly=True)
-    closing_value = fields.Float(digits=(16, 3), readonly=True)
+    closing_value = fields.Float(digits=(16, 3), readonly=True, aggregator=False)
     multiplier = fields.Float(digits=(16, 6), readonly=True, aggregator=False)
     units = fields.Float(digits=(16, 3), readonly=True, aggregator=False)
     energy = fields.Float(
         string="Energy", digits=(16, 3), readonly=True, help="kWh or kvarh × multiplier."
     )
+    active_energy = fields.Float(
+        string="kWh", digits=(16, 3), readonly=True, help="Active energy × multiplier."
+    )
+    reactive_energy = fields.Float(
+        string="kvarh", digits=(16, 3), readonly=True, help="Reactive energy × multiplier."
+    )
     demand = fields.Float(
-        string="Demand", digits=(16, 3), readonly=True, aggregator="max", help="kW × multiplier."
+        string="kW (max)",
+        digits=(16, 3),
+        readonly=True,
+        aggregator="max",
+        help="Demand × multiplier; a group shows the highest.",
     )
     reading_count = fields.Integer(string="Readings", readonly=True)
     rollover_count = fields.Integer(string="Rollovers", readonly=True)

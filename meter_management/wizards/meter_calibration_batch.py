@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
@@ -40,7 +42,44 @@ class MeterCalibrationBatch(models.TransientModel):
     fail_action = fields.Selection(
         FAIL_ACTIONS, default="repair", required=True, string="Failed Meters"
     )
-    line_ids = fields.One2many("meter.calibration.batch.line", "batch_id", string="Results")
+    reference_standard = fields.Char(
+        compute="_compute_laboratory_instruments",
+        store=True,
+        readonly=False,
+        help="Printed on the certificates; taken from the laboratory.",
+    )
+    test_equipment = fields.Char(
+        string="Laboratory Equipment",
+        compute="_compute_laboratory_instruments",
+        store=True,
+        readonly=False,
+        help="Printed on the certificates; taken from the laboratory.",
+    )
+    approver_id = fields.Many2one("res.users", string="Approved By")
+    line_ids = fields.One2many(
+        "meter.calibration.batch.line",
+        "batch_id",
+        string="Results",
+        help="One line per register of each meter: a CT meter's active, reactive and demand "
+        "registers are tested separately.",
+    )
+    missing_accuracy_warning = fields.Char(compute="_compute_missing_accuracy_warning")
+
+    @api.depends("laboratory_id")
+    def _compute_laboratory_instruments(self):
+        for batch in self:
+            batch.reference_standard = batch.laboratory_id.meter_reference_standard
+            batch.test_equipment = batch.laboratory_id.meter_test_equipment
+
+    @api.depends("line_ids.tolerance", "line_ids.product_id")
+    def _compute_missing_accuracy_warning(self):
+        for batch in self:
+            types = batch.line_ids.filtered(lambda line: line.tolerance <= 0).product_id
+            batch.missing_accuracy_warning = bool(types) and self.env._(
+                "Meter type %(types)s has no accuracy class (or tolerance): set it on the "
+                "meter type before its meters can be tested.",
+                types=", ".join(types.mapped("display_name")),
+            )
 
     def _get_waiting_lots(self):
         """Meters in the laboratory's queue (hook), optionally restricted to ``meter_numbers``."""
@@ -71,14 +110,39 @@ class MeterCalibrationBatch(models.TransientModel):
         return self.env["stock.lot"].search(domain, order="name")
 
     def action_load_meters(self):
+        """One line per register of each meter waiting (one line for a single-register
+        meter); says so when there is nothing to load."""
         self.ensure_one()
-        lots = self._get_waiting_lots() - self.line_ids.lot_id
-        self.line_ids = [Command.create({"lot_id": lot.id}) for lot in lots]
+        waiting = self._get_waiting_lots()
+        if not waiting:
+            raise UserError(
+                self.env._(
+                    "No meter is waiting in laboratory %(lab)s.",
+                    lab=self.laboratory_id.display_name,
+                )
+            )
+        lots = waiting - self.line_ids.lot_id
+        if not lots:
+            raise UserError(
+                self.env._(
+                    "Every meter waiting in laboratory %(lab)s is already loaded.",
+                    lab=self.laboratory_id.display_name,
+                )
+            )
+        self.line_ids = [
+            Command.create(vals)
+            for lot in lots
+            for vals in (
+                [{"lot_id": lot.id, "register_id": reg.id} for reg in lot.meter_register_ids]
+                or [{"lot_id": lot.id}]
+            )
+        ]
         return self._reopen()
 
     def _reopen(self):
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Record Calibration Results"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
@@ -101,24 +165,75 @@ class MeterCalibrationBatch(models.TransientModel):
             self.laboratory_id,
             self.date,
             self.reason,
-            [line._prepare_result() for line in self.line_ids],
+            self._prepare_results(),
             technician=self.technician_id,
+            extra_vals=self._prepare_calibration_vals(),
         )
+        passed = calibrations.filtered(lambda cal: cal.result == "pass")
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Recorded calibrations"),
+            "name": self.env._(
+                "Recorded calibrations: %(passed)s passed, %(failed)s failed",
+                passed=len(passed),
+                failed=len(calibrations - passed),
+            ),
             "res_model": "meter.calibration",
             "view_mode": "list,form",
             "domain": [("id", "in", calibrations.ids)],
         }
 
+    def _prepare_calibration_vals(self):
+        """Values written on every calibration of the batch (hook)."""
+        self.ensure_one()
+        return {
+            "reference_standard": self.reference_standard,
+            "test_equipment": self.test_equipment,
+            "approver_id": self.approver_id.id,
+        }
+
+    def _prepare_results(self):
+        """One result per meter, with one pair of errors per register line; the override and
+        the action on failure may be set on any line of the meter."""
+        self.ensure_one()
+        lines_by_lot = defaultdict(lambda: self.env["meter.calibration.batch.line"])
+        for line in self.line_ids:
+            lines_by_lot[line.lot_id] |= line
+        results, conflicting = [], []
+        for lot, lines in lines_by_lot.items():
+            overridden = lines.filtered("override_result")
+            if len(set(overridden.mapped("override_result"))) > 1:
+                conflicting.append(lot.name)
+            registers = lines.filtered("register_id")
+            results.append(
+                {
+                    "lot": lot,
+                    "as_found": lines[0].as_found_error,
+                    "as_left": lines[0].as_left_error,
+                    "registers": [line._prepare_register_result() for line in registers],
+                    "fail_action": lines.filtered("fail_action")[:1].fail_action
+                    or self.fail_action,
+                    "override_result": overridden[:1].override_result,
+                    "override_reason": "; ".join(overridden.mapped("override_reason")),
+                }
+            )
+        if conflicting:
+            raise UserError(
+                self.env._(
+                    "The registers of a meter cannot override its result both ways: %(numbers)s",
+                    numbers=", ".join(conflicting),
+                )
+            )
+        return results
+
 
 class MeterCalibrationBatchLine(models.TransientModel):
     _name = "meter.calibration.batch.line"
-    _description = "Calibration Result of One Meter"
+    _description = "Calibration Result of One Register"
 
     batch_id = fields.Many2one("meter.calibration.batch", required=True, ondelete="cascade")
     lot_id = fields.Many2one("stock.lot", string="Meter", required=True)
+    register_id = fields.Many2one("meter.register", string="Register Record")
+    register_type = fields.Selection(related="register_id.register_type", string="Register")
     product_id = fields.Many2one(related="lot_id.product_id", string="Meter Type")
     tolerance = fields.Float(
         related="lot_id.product_id.meter_accuracy_tolerance", string="Tolerance (± %)"
@@ -134,7 +249,11 @@ class MeterCalibrationBatchLine(models.TransientModel):
     measured_result = fields.Selection(
         CALIBRATION_RESULTS, compute="_compute_measured_result", string="Measured"
     )
-    override_result = fields.Selection(CALIBRATION_RESULTS, string="Override")
+    override_result = fields.Selection(
+        CALIBRATION_RESULTS,
+        string="Override",
+        help="Sets the result of the whole meter (on any one of its register lines).",
+    )
     override_reason = fields.Char()
     fail_action = fields.Selection(FAIL_ACTIONS, string="If Failed")
 
@@ -149,13 +268,11 @@ class MeterCalibrationBatchLine(models.TransientModel):
             ok = within_tolerance(line.as_left_error, line.tolerance)
             line.measured_result = "pass" if ok else "fail"
 
-    def _prepare_result(self):
+    def _prepare_register_result(self):
         self.ensure_one()
         return {
-            "lot": self.lot_id,
+            "register": self.register_id,
+            "register_type": self.register_type,
             "as_found": self.as_found_error,
             "as_left": self.as_left_error,
-            "fail_action": self.fail_action or self.batch_id.fail_action,
-            "override_result": self.override_result,
-            "override_reason": self.override_reason,
         }

@@ -36,6 +36,11 @@ class MeterInstallationWizard(models.TransientModel):
         domain="[('is_meter', '=', True), ('meter_state', '=', 'store'), "
         "('company_id', '=', company_id)]",
     )
+    new_meter_number = fields.Char(
+        string="Meter Number",
+        help="Type the number of the meter to install: the wizard finds it, or says why it "
+        "cannot be installed (in a laboratory, rejected, installed elsewhere, ...).",
+    )
     destination = fields.Selection(
         [("store", "Back to a store"), ("laboratory", "To a laboratory")],
         string="Removed Meter Goes",
@@ -102,6 +107,38 @@ class MeterInstallationWizard(models.TransientModel):
                     for register in wizard.new_lot_id.meter_register_ids
                 ]
             wizard.line_ids = commands
+
+    @api.onchange("new_meter_number")
+    def _onchange_new_meter_number(self):
+        """The meter picker lists only meters that can be installed: a typed number finds the
+        meter, or the reason it cannot be installed."""
+        number = (self.new_meter_number or "").strip()
+        if not number:
+            return None
+        lot = self.env["stock.lot"].search(
+            [
+                ("is_meter", "=", True),
+                ("name", "=", number),
+                ("company_id", "=", self.company_id.id or self.env.company.id),
+            ],
+            limit=1,
+        )
+        problems = lot._get_meter_install_problems(self.date) if lot else []
+        if lot and not problems:
+            self.new_lot_id = lot
+            return None
+        self.new_lot_id = False
+        if not lot:
+            message = self.env._("No meter is numbered %(number)s.", number=number)
+        else:
+            message = self.env._(
+                "Meter %(meter)s cannot be installed: %(reason)s.",
+                meter=lot.name,
+                reason=problems[0][1],
+            )
+        return {
+            "warning": {"title": self.env._("Meter %(number)s", number=number), "message": message}
+        }
 
     @api.model
     def _get_last_values(self, installation):

@@ -1,7 +1,16 @@
+from psycopg2.errors import UniqueViolation
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.meter_numbers import MeterNumberError, number_range, range_ends, range_size
+from ..tools.messages import meters_text
+from ..tools.meter_numbers import (
+    MeterNumberError,
+    format_ranges,
+    number_range,
+    range_ends,
+    range_size,
+)
 
 
 class MeterRangeRegistration(models.TransientModel):
@@ -42,7 +51,7 @@ class MeterRangeRegistration(models.TransientModel):
     use_type_id = fields.Many2one(
         "meter.use.type",
         string="Type of Use",
-        compute="_compute_from_product",
+        compute="_compute_use_type_id",
         store=True,
         readonly=False,
         check_company=True,
@@ -51,23 +60,23 @@ class MeterRangeRegistration(models.TransientModel):
         string="Group", help="Name of the new meter group; left empty, the next group number."
     )
     manufacturer_id = fields.Many2one(
-        "res.partner", compute="_compute_from_product", store=True, readonly=False
+        "res.partner", compute="_compute_manufacturer_id", store=True, readonly=False
     )
-    model = fields.Char(compute="_compute_from_product", store=True, readonly=False)
+    model = fields.Char(compute="_compute_model", store=True, readonly=False)
     year = fields.Integer(
         string="Year of Manufacture", default=lambda self: fields.Date.context_today(self).year
     )
     ct_primary = fields.Float(
-        string="CT Primary (A)", compute="_compute_from_product", store=True, readonly=False
+        string="CT Primary (A)", compute="_compute_ct_primary", store=True, readonly=False
     )
     ct_secondary = fields.Float(
-        string="CT Secondary (A)", compute="_compute_from_product", store=True, readonly=False
+        string="CT Secondary (A)", compute="_compute_ct_secondary", store=True, readonly=False
     )
     pt_primary = fields.Float(
-        string="PT Primary (V)", compute="_compute_from_product", store=True, readonly=False
+        string="PT Primary (V)", compute="_compute_pt_primary", store=True, readonly=False
     )
     pt_secondary = fields.Float(
-        string="PT Secondary (V)", compute="_compute_from_product", store=True, readonly=False
+        string="PT Secondary (V)", compute="_compute_pt_secondary", store=True, readonly=False
     )
     multiplier = fields.Float(compute="_compute_multiplier", digits=(16, 6))
     register_summary = fields.Char(string="Registers", compute="_compute_register_summary")
@@ -89,17 +98,42 @@ class MeterRangeRegistration(models.TransientModel):
                 except MeterNumberError:
                     wizard.quantity = 0
 
+    # one compute per field: a value given for one of them (as the RPC call does) leaves the
+    # others to their own default from the meter type
     @api.depends("product_id")
-    def _compute_from_product(self):
+    def _compute_use_type_id(self):
         for wizard in self:
-            tmpl = wizard.product_id.product_tmpl_id
-            wizard.use_type_id = tmpl.meter_use_type_id
-            wizard.manufacturer_id = tmpl.meter_manufacturer_id
-            wizard.model = tmpl.meter_model
-            wizard.ct_primary = tmpl.meter_ct_primary or 1.0
-            wizard.ct_secondary = tmpl.meter_ct_secondary or 1.0
-            wizard.pt_primary = tmpl.meter_pt_primary or 1.0
-            wizard.pt_secondary = tmpl.meter_pt_secondary or 1.0
+            wizard.use_type_id = wizard.product_id.meter_use_type_id
+
+    @api.depends("product_id")
+    def _compute_manufacturer_id(self):
+        for wizard in self:
+            wizard.manufacturer_id = wizard.product_id.meter_manufacturer_id
+
+    @api.depends("product_id")
+    def _compute_model(self):
+        for wizard in self:
+            wizard.model = wizard.product_id.meter_model
+
+    @api.depends("product_id")
+    def _compute_ct_primary(self):
+        for wizard in self:
+            wizard.ct_primary = wizard.product_id.meter_ct_primary or 1.0
+
+    @api.depends("product_id")
+    def _compute_ct_secondary(self):
+        for wizard in self:
+            wizard.ct_secondary = wizard.product_id.meter_ct_secondary or 1.0
+
+    @api.depends("product_id")
+    def _compute_pt_primary(self):
+        for wizard in self:
+            wizard.pt_primary = wizard.product_id.meter_pt_primary or 1.0
+
+    @api.depends("product_id")
+    def _compute_pt_secondary(self):
+        for wizard in self:
+            wizard.pt_secondary = wizard.product_id.meter_pt_secondary or 1.0
 
     @api.depends("ct_primary", "ct_secondary", "pt_primary", "pt_secondary")
     def _compute_multiplier(self):
@@ -128,7 +162,10 @@ class MeterRangeRegistration(models.TransientModel):
                 wizard.preview = False
                 continue
             wizard.preview = self.env._(
-                "%(first)s … %(last)s: %(count)s meters", first=first, last=last, count=count
+                "%(first)s … %(last)s: %(meters)s",
+                first=first,
+                last=last,
+                meters=meters_text(self.env, count),
             )
 
     def _get_range_ends(self):
@@ -151,9 +188,9 @@ class MeterRangeRegistration(models.TransientModel):
         if max_quantity and count > max_quantity:
             raise UserError(
                 self.env._(
-                    "A registration may create at most %(max)s meters; the range %(first)s … %(last)s "
+                    "A registration may create at most %(max)s; the range %(first)s … %(last)s "
                     "has %(count)s.",
-                    max=max_quantity,
+                    max=meters_text(self.env, max_quantity),
                     first=first,
                     last=last,
                     count=count,
@@ -177,17 +214,29 @@ class MeterRangeRegistration(models.TransientModel):
             numbers, self.warehouse_id.company_id.ids
         )
         if existing:
-            raise UserError(
-                self.env._(
-                    "%(count)s of these meter numbers are already registered, nothing was created: %(numbers)s",
-                    count=len(existing),
-                    numbers=", ".join(sorted(existing)[:200])
-                    + (" …" if len(existing) > 200 else ""),
-                )
-            )
+            raise UserError(self._get_existing_numbers_message(existing))
         for name in ("ct_primary", "ct_secondary", "pt_primary", "pt_secondary"):
             if self[name] <= 0:
                 raise UserError(self.env._("CT and PT values must be positive."))
+
+    def _get_existing_numbers_message(self, existing):
+        return self.env._(
+            "Already registered (%(meters)s), nothing was created: %(numbers)s",
+            meters=meters_text(self.env, len(existing)),
+            numbers=", ".join(sorted(existing)[:200]) + (" …" if len(existing) > 200 else ""),
+        )
+
+    def _get_committed_meter_numbers(self, numbers):
+        """Numbers among ``numbers`` that meters committed by other transactions have.
+
+        This transaction's snapshot predates them (Odoo works in REPEATABLE READ), so they
+        are read by a cursor of its own."""
+        with self.env.registry.cursor() as cr:
+            return (
+                self.env(cr=cr)["stock.lot"]
+                .sudo()
+                ._get_existing_meter_numbers(numbers, self.warehouse_id.company_id.ids)
+            )
 
     def _prepare_group_vals(self, numbers):
         self.ensure_one()
@@ -197,7 +246,7 @@ class MeterRangeRegistration(models.TransientModel):
             "manufacturer_id": self.manufacturer_id.id,
             "model": self.model,
             "year": self.year,
-            "date_received": fields.Date.context_today(self),
+            "date_received": self.warehouse_id.company_id._meter_today(),
         }
         if self.group_name:
             vals["name"] = self.group_name
@@ -219,8 +268,32 @@ class MeterRangeRegistration(models.TransientModel):
             max_quantity=self.warehouse_id.company_id.meter_max_range_quantity
         )
         self._check_registration(numbers)
-        group = self.env["meter.group"].create(self._prepare_group_vals(numbers))
-        lots, picking = (
+        try:
+            # a registration of the same numbers committed meanwhile by another transaction
+            # is refused by the unique index: nothing of this one is left, and the message
+            # names every number as when the registrations come one after the other
+            with self.env.cr.savepoint():
+                group = self.env["meter.group"].create(self._prepare_group_vals(numbers))
+                lots, picking = self._register_meters_in_store(numbers, group)
+        except UniqueViolation as error:
+            existing = self._get_committed_meter_numbers(numbers)
+            if not existing:
+                raise
+            raise UserError(self._get_existing_numbers_message(existing)) from error
+        group.message_post(
+            body=self.env._(
+                "%(meters)s registered (%(first)s … %(last)s) into %(store)s by %(picking)s.",
+                meters=meters_text(self.env, len(lots)),
+                first=numbers[0],
+                last=numbers[-1],
+                store=self.warehouse_id.name,
+                picking=picking.name,
+            )
+        )
+        return group, picking.with_env(self.env), lots.with_env(self.env)
+
+    def _register_meters_in_store(self, numbers, group):
+        return (
             self.env["stock.lot"]
             .sudo()
             ._register_meters_in_store(
@@ -238,22 +311,25 @@ class MeterRangeRegistration(models.TransientModel):
                 },
             )
         )
-        group.message_post(
-            body=self.env._(
-                "%(count)s meters registered (%(first)s … %(last)s) into %(store)s by %(picking)s.",
-                count=len(lots),
-                first=numbers[0],
-                last=numbers[-1],
-                store=self.warehouse_id.name,
-                picking=picking.name,
-            )
-        )
-        return group, picking.with_env(self.env), lots.with_env(self.env)
 
     def action_register(self):
-        """Register the range and show the new meters."""
-        group, _picking, _lots = self._register_meters()
-        return group.action_view_meters()
+        """Register the range, say what was done, then show the new meters."""
+        _group, _picking, lots = self._register_meters()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Meters registered"),
+                "message": self.env._(
+                    "%(meters)s registered into %(store)s: %(numbers)s",
+                    meters=meters_text(self.env, len(lots)),
+                    store=self.warehouse_id.name,
+                    numbers=format_ranges(lots.mapped("name"), counts=False),
+                ),
+                "next": _group.action_view_meters(),
+            },
+        }
 
     @api.model
     def register_range(self, vals):

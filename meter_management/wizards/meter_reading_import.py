@@ -22,6 +22,12 @@ class MeterReadingImport(models.TransientModel):
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
     created_count = fields.Integer(string="Readings Saved", readonly=True)
     rejected_count = fields.Integer(string="Rows Refused", readonly=True)
+    duplicate_count = fields.Integer(
+        string="Duplicates Skipped",
+        readonly=True,
+        help="Rows repeating a reading already saved or an earlier row: not saved again.",
+    )
+    anomaly_count = fields.Integer(string="Anomalies Found", readonly=True)
     report = fields.Text(readonly=True)
 
     def _decode_file(self):
@@ -45,11 +51,14 @@ class MeterReadingImport(models.TransientModel):
                 "state": "done",
                 "created_count": result["created"],
                 "rejected_count": result["rejected"],
+                "duplicate_count": result["duplicates"],
+                "anomaly_count": sum(result["anomalies"].values()),
                 "report": self._format_report(result),
             }
         )
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Import Meter Readings"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
@@ -61,16 +70,23 @@ class MeterReadingImport(models.TransientModel):
             self.env._("Line %(row)s: %(message)s", row=error["row"], message=error["message"])
             for error in result["errors"]
         ]
-        if result["rejected"] > len(result["errors"]):
-            lines.append(
-                self.env._(
-                    "... and %(count)s more wrong rows.",
-                    count=result["rejected"] - len(result["errors"]),
-                )
-            )
+        more = result["rejected"] - len(result["errors"])
+        if more == 1:
+            lines.append(self.env._("... and 1 more wrong row."))
+        elif more > 1:
+            lines.append(self.env._("... and %(count)s more wrong rows.", count=more))
+        lines += [
+            self.env._("Anomalies %(code)s: %(count)s", code=code, count=count)
+            for code, count in sorted(result["anomalies"].items())
+        ]
         if result["rejected"] and not result["saved"]:
             lines.insert(0, self.env._("Nothing was saved: correct these rows and load again."))
         return "\n".join(lines)
+
+    def action_open_anomalies(self):
+        return self.env["ir.actions.act_window"]._for_xml_id(
+            "meter_management.meter_anomaly_action"
+        )
 
     def action_open_readings(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

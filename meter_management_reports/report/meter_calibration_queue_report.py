@@ -37,6 +37,14 @@ class MeterCalibrationQueueReport(models.Model):
     waiting_count = fields.Integer(string="Waiting in Laboratory", readonly=True, aggregator="sum")
 
     @api.model
+    def _read_group_empty_value(self, spec):
+        """The months the inquiry fills in (``fill_temporal``) count zero meters falling due,
+        rather than forming a group of their own with no measure."""
+        if spec == "measure":
+            return "forecast"
+        return super()._read_group_empty_value(spec)
+
+    @api.model
     def _get_forecast_query(self):
         return SQL(
             """

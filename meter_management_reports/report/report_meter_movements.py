@@ -13,20 +13,29 @@ class ReportMeterMovements(models.AbstractModel):
 
     @api.model
     def _get_report_values(self, docids, data=None):
-        pickings = (
-            self.env["stock.picking"]
-            .browse(docids)
-            .filtered(lambda p: p.state == "done" and p.meter_movement_kind)
-        )
+        """Printed from selected transfers, ``docids`` are the transfers; printed from the
+        wizard, the web client sends no ids but the wizard's ``data``: its domain on the
+        movement analysis finds the transfers."""
         data = data or {}
+        pickings = self.env["stock.picking"].browse(docids or self._get_picking_ids(data))
+        pickings = pickings.filtered(lambda p: p.state == "done" and p.meter_movement_kind)
+        sections = self._get_sections(pickings)
         return {
-            "doc_ids": docids,
+            "doc_ids": pickings.ids,
             "doc_model": "stock.picking",
             "docs": pickings,
-            "sections": self._get_sections(pickings),
+            "sections": sections,
+            "total": sum(section["count"] for section in sections),
             "criteria": data.get("criteria"),
             "company": pickings.company_id[:1] or self.env.company,
         }
+
+    @api.model
+    def _get_picking_ids(self, data):
+        if not data.get("domain"):
+            return []
+        groups = self.env["meter.movement.report"]._read_group(data["domain"], ["picking_id"])
+        return [picking.id for (picking,) in groups]
 
     @api.model
     def _get_meter_numbers(self, pickings):
@@ -49,27 +58,34 @@ class ReportMeterMovements(models.AbstractModel):
 
     @api.model
     def _get_sections(self, pickings):
-        """``[{'from', 'to', 'movements': [...], 'count'}]`` sorted by pair, movements by date."""
+        """``[{'from', 'to', 'movements': [...], 'kinds': [(label, count)], 'count'}]`` sorted
+        by pair, movements by date. A pair's ``count`` is the meters that moved between its two
+        stores, each once: a meter sent, then received or rejected on arrival, is one meter.
+        ``kinds`` gives the meters of each kind of movement beside it."""
         rows = self.env["meter.movement.report"].search_read(
             [("picking_id", "in", pickings.ids)],
-            ["picking_id", "from_warehouse_id", "to_warehouse_id", "meter_count"],
+            ["picking_id", "origin", "destination", "meter_count"],
         )
-        pairs = {}
-        for row in rows:
-            pairs[row["picking_id"][0]] = (
-                row["from_warehouse_id"] and row["from_warehouse_id"][1],
-                row["to_warehouse_id"] and row["to_warehouse_id"][1],
-            )
+        # the stores, or the supplier or the service points outside them
+        pairs = {row["picking_id"][0]: (row["origin"], row["destination"]) for row in rows}
         numbers = self._get_meter_numbers(pickings)
-        kinds = dict(pickings._fields["meter_movement_kind"]._description_selection(self.env))
+        selection = pickings._fields["meter_movement_kind"]._description_selection(self.env)
+        kinds = dict(selection)
+        kind_order = {kind: index for index, (kind, _label) in enumerate(selection)}
         supplier = self.env._("Supplier")
         sections = defaultdict(list)
+        meters_by_pair = defaultdict(set)
+        kind_counts = defaultdict(lambda: defaultdict(int))
         for picking in pickings.sorted(lambda p: (p.date_done or fields.Datetime.now(), p.id)):
-            source, dest = pairs.get(picking.id, (False, False))
+            source, dest = pairs.get(picking.id, (supplier, supplier))
+            pair = (source or supplier, dest or supplier)
             meters = numbers.get(picking.id, [])
-            sections[(source or supplier, dest or supplier)].append(
+            meters_by_pair[pair].update(meters)
+            kind_counts[pair][picking.meter_movement_kind] += len(meters)
+            sections[pair].append(
                 {
-                    "date": picking.date_done,
+                    # the company's day of the movement
+                    "date": picking.company_id._meter_date(picking.date_done),
                     "reference": picking.name,
                     "kind": kinds.get(picking.meter_movement_kind),
                     "reason": picking.meter_reason_id.name or "",
@@ -82,7 +98,14 @@ class ReportMeterMovements(models.AbstractModel):
                 "from": source,
                 "to": dest,
                 "movements": movements,
-                "count": sum(movement["count"] for movement in movements),
+                "kinds": [
+                    (kinds.get(kind, kind), count)
+                    for kind, count in sorted(
+                        kind_counts[source, dest].items(),
+                        key=lambda item: kind_order.get(item[0], len(kind_order)),
+                    )
+                ],
+                "count": len(meters_by_pair[source, dest]),
             }
             for (source, dest), movements in sorted(sections.items())
         ]
@@ -95,14 +118,48 @@ class ReportMeterDispatchNote(models.AbstractModel):
     @api.model
     def _get_report_values(self, docids, data=None):
         pickings = self.env["stock.picking"].browse(docids)
-        names = {picking.id: picking.move_line_ids.lot_id.mapped("name") for picking in pickings}
+        types = self._get_meter_types(pickings)
         return {
             "doc_ids": docids,
             "doc_model": "stock.picking",
             "docs": pickings,
-            "ranges": {
-                picking_id: format_ranges(meters, separator="\n")
-                for picking_id, meters in names.items()
+            "types": types,
+            "counts": {
+                picking.id: sum(row["count"] for row in types.get(picking.id, []))
+                for picking in pickings
             },
-            "counts": {picking_id: len(meters) for picking_id, meters in names.items()},
         }
+
+    @api.model
+    def _get_meter_types(self, pickings):
+        """``{picking id: [{'type', 'ranges', 'count'}]}``: the meters of each meter type on
+        the transfer, as ranges; one query for all the transfers."""
+        if not pickings:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT ml.picking_id, ml.product_id, array_agg(lot.name)
+                  FROM stock_move_line ml JOIN stock_lot lot ON lot.id = ml.lot_id
+                 WHERE ml.picking_id = ANY(%s)
+                 GROUP BY ml.picking_id, ml.product_id
+                """,
+                pickings.ids,
+            )
+        )
+        rows = self.env.cr.fetchall()
+        products = self.env["product.product"].browse({row[1] for row in rows})
+        names = {product.id: product.display_name for product in products}
+        types = defaultdict(list)
+        for picking_id, product_id, numbers in rows:
+            types[picking_id].append(
+                {
+                    "type": names[product_id],
+                    "ranges": format_ranges(numbers, separator="\n"),
+                    "count": len(numbers),
+                }
+            )
+        for rows_of_picking in types.values():
+            rows_of_picking.sort(key=lambda row: row["type"])
+        return dict(types)

@@ -1,2 +1,5 @@
 from . import test_calibration_queue
 from . import test_movement_report
+from . import test_movement_report_tour
+from . import test_movement_kinds
+from . import test_field_work_reports

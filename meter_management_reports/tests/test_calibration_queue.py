@@ -31,6 +31,7 @@ class TestCalibrationQueue(MeterCommon):
             "72001": date(2026, 1, 5),
             "72002": date(2026, 10, 20),
         }
+        cls.single_phase.meter_accuracy_class = "1"
         cls._register_range("70001", "70008")
         cls._register_range("71001", "71002", product=cls.ct_meter)
         cls._register_range("72001", "72002", store=cls.regional)
@@ -112,6 +113,68 @@ class TestCalibrationQueue(MeterCommon):
         self.assertEqual(
             {(month.month, measure): count for month, measure, count in groups},
             {(1, "forecast"): 2, (3, "forecast"): 3, (10, "forecast"): 1, (12, "forecast"): 1},
+        )
+
+    def test_graph_and_list_show_every_month_and_the_criteria(self):
+        wizard = self._wizard(
+            warehouse_ids=[self.central.id], use_type_ids=[self.use_residential.id]
+        )
+        action = wizard.action_open_graph()
+        self.assertEqual(
+            action["name"],
+            "Meters waiting for calibration 2026 — Central (test) — Residential (test)",
+        )
+        # the graph reads as the web client does: its context over fill_temporal=True
+        report = self._env_as(self.meter_user)["meter.calibration.queue.report"]
+        graph = report.with_context(**{"fill_temporal": True, **action["context"]}).web_read_group(
+            action["domain"], ["meter_count:sum"], ["date:month", "measure"], lazy=False
+        )
+        bars = [
+            (group["date:month"], group["measure"], group["meter_count"])
+            for group in graph["groups"]
+        ]
+        self.assertEqual(
+            [month for month, _measure, _count in bars if _count or _measure == "forecast"],
+            [
+                "January 2026",
+                "February 2026",
+                "March 2026",
+                "April 2026",
+                "May 2026",
+                "June 2026",
+                "July 2026",
+                "August 2026",
+                "September 2026",
+                "October 2026",
+                "November 2026",
+                "December 2026",
+            ],
+        )
+        self.assertEqual({measure for _month, measure, _count in bars}, {"forecast"})
+        self.assertEqual(
+            [count for _month, _measure, count in bars], [2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+        )
+        # the list, grouped by month
+        action = wizard.action_open_list()
+        listed = report.with_context(**action["context"]).web_read_group(
+            action["domain"], ["forecast_count:sum", "waiting_count:sum"], ["date:month"]
+        )
+        self.assertEqual(len(listed["groups"]), 12)
+        self.assertEqual(
+            [group["forecast_count"] for group in listed["groups"]],
+            [2, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 1],
+        )
+
+    def test_printed_title_names_the_criteria(self):
+        wizard = self._wizard(warehouse_ids=[self.central.id, self.regional.id])
+        action = wizard.with_env(self._env_as(self.meter_user)).action_print()
+        text = " ".join(
+            self._render_pdf_text(action["report_name"], action["context"]["active_ids"]).split()
+        )
+        self.assertIn(
+            "Meters waiting for calibration 2026 — Central (test), Regional (test) — all types "
+            "of use",
+            text,
         )
 
     def test_access(self):

@@ -1,5 +1,8 @@
+import json
 import re
 from datetime import datetime
+
+from lxml import etree
 
 from odoo import Command
 from odoo.addons.meter_management.tests.test_meter_movements import MeterMovementCommon
@@ -7,15 +10,14 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 
-@tagged("post_install", "-at_install")
-class TestMovementReport(MeterMovementCommon):
+class MovementReportCommon(MeterMovementCommon):
     """Two months, three stores: the printed report shows each pair, its ranges and totals."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls._register_range("30001", "30020")
-        cls._register_range("A00998", "A01002")
+        cls._register_range("A00998", "A01002", product=cls.ct_meter)
         # March: 10 meters and 3 A-meters central -> regional, received with 2 rejected
         cls.dispatch_march = cls._dispatch("30001-30010, A00998-A01000")
         reception = cls.dispatch_march.meter_arrival_ids
@@ -42,6 +44,34 @@ class TestMovementReport(MeterMovementCommon):
     def _pdf_text(self, report_ref, pickings, data=None):
         return self._render_pdf_text(report_ref, pickings.ids, data=data)
 
+    def _action_pdf_text(self, action):
+        """Render a report action as the web client does (``getReportUrl``): with ``data``, it
+        sends the data through JSON and no record ids; without, the ``active_ids``."""
+        if action.get("data"):
+            res_ids, data = None, json.loads(json.dumps(action["data"]))
+        else:
+            res_ids, data = action["context"]["active_ids"], None
+        text = self._render_pdf_text(action["report_name"], res_ids, data=data)
+        # the PDF text may break a range after its dash
+        return re.sub(r"\s+", " ", text).replace("– ", "–")
+
+    def _assert_totals(self, flat):
+        # a pair's total counts each meter once (13 sent, of them 11 received and 2 rejected
+        # on arrival); the kinds are shown beside it, not added up
+        self.assertIn(
+            "Total Central (test) → Regional (test) "
+            "(Sent: 13, Received from store: 11, Rejected: 2) 13",
+            flat,
+        )
+        self.assertIn(
+            "Total Central (test) → Laboratory (test) (Sent: 5, Received from store: 5) 5", flat
+        )
+        self.assertIn("Total Central (test) → Central (test) (Rejected: 2) 2", flat)
+        self.assertIn("Total of all movements: 20 meters", flat)
+
+
+@tagged("post_install", "-at_install")
+class TestMovementReport(MovementReportCommon):
     def test_analysis_rows(self):
         Report = self.env["meter.movement.report"].with_user(self.meter_user)
         groups = Report._read_group(
@@ -74,21 +104,8 @@ class TestMovementReport(MeterMovementCommon):
         wizard.date_to = datetime(2026, 4, 30).date()
         wizard.include_receipt = False
         action = wizard.save().action_print()
-        pickings = self.env["stock.picking"].browse(action["context"]["active_ids"])
-        self.assertEqual(
-            pickings,
-            self.dispatch_march
-            | self.reception_march
-            | self.rejection_march
-            | self.dispatch_april
-            | self.reception_april
-            | self.rejection_april,
-        )
-        text = self._pdf_text(
-            "meter_management_reports.action_report_meter_movements", pickings, action["data"]
-        )
-        # the PDF text may break a range after its dash
-        flat = re.sub(r"\s+", " ", text).replace("– ", "–")
+        flat = self._action_pdf_text(action)
+        self.assertNotIn("No meter movement", flat)
         # one section per pair, sorted
         self.assertIn("Central (test) → Central (test)", flat)
         self.assertIn("Central (test) → Laboratory (test)", flat)
@@ -106,12 +123,35 @@ class TestMovementReport(MeterMovementCommon):
         self.assertIn("30019–30020 (2)", flat)
         self.assertIn("Broken seal", flat)
         self.assertIn(self.dispatch_march.name, flat)
-        # totals per pair and overall: 13 + 11 + 2, 5 + 5, 2
-        self.assertIn("Total Central (test) → Regional (test) 26", flat)
-        self.assertIn("Total Central (test) → Laboratory (test) 10", flat)
-        self.assertIn("Total Central (test) → Central (test) 2", flat)
-        self.assertIn("Total of all movements: 38 meters", flat)
+        self._assert_totals(flat)
         self.assertIn("Period: 2026-03-01 –2026-04-30; stores: all", flat)
+
+    def test_movement_report_pdf_from_selected_transfers(self):
+        pickings = (
+            self.dispatch_march
+            | self.reception_march
+            | self.rejection_march
+            | self.dispatch_april
+            | self.reception_april
+            | self.rejection_april
+        )
+        report = self.env.ref("meter_management_reports.action_report_meter_movements")
+        action = report.with_user(self.meter_user).report_action(pickings)
+        self._assert_totals(self._action_pdf_text(action))
+
+    def test_movement_report_one_meter(self):
+        dispatch = self._dispatch("30016")
+        dispatch.date_done = datetime(2026, 5, 4, 10, 0)
+        self.env.flush_all()
+        wizard = (
+            self.env["meter.movement.report.wizard"]
+            .with_user(self.meter_user)
+            .create({"date_from": "2026-05-01", "date_to": "2026-05-31"})
+        )
+        flat = self._action_pdf_text(wizard.action_print())
+        self.assertIn("Total Central (test) → Regional (test) (Sent: 1) 1", flat)
+        self.assertIn("Total of all movements: 1 meter", flat)
+        self.assertNotIn("1 meters", flat)
 
     def test_wizard_filters(self):
         wizard = self.env["meter.movement.report.wizard"].create(
@@ -123,23 +163,57 @@ class TestMovementReport(MeterMovementCommon):
             }
         )
         action = wizard.action_print()
-        self.assertEqual(
-            set(action["context"]["active_ids"]),
-            {self.dispatch_april.id, self.reception_april.id},
-        )
+        values = self.env["report.meter_management_reports.report_meter_movements"]
+        docs = values._get_report_values(None, data=json.loads(json.dumps(action["data"])))["docs"]
+        self.assertEqual(docs, self.dispatch_april | self.reception_april)
         wizard.date_to = "2026-04-01"
         with self.assertRaisesRegex(UserError, "No meter movement"):
             wizard.action_print()
 
     def test_dispatch_note_pdf(self):
-        text = self._pdf_text(
-            "meter_management_reports.action_report_meter_dispatch_note", self.dispatch_march
+        # the dispatch's own Print button gives the dispatch note
+        action = self.dispatch_march.with_user(self.storekeeper).do_print_picking()
+        self.assertEqual(
+            action["report_name"], "meter_management_reports.report_meter_dispatch_note"
         )
-        flat = re.sub(r"\s+", " ", text)
+        flat = self._action_pdf_text(action)
         self.assertIn(f"Dispatch note {self.dispatch_march.name}", flat)
-        self.assertIn("30001–30010 (10)", flat)
-        self.assertIn("A00998–A01000 (3)", flat)
+        # each meter type with its ranges
+        self.assertIn("CT meter 200/5 (test) A00998–A01000 (3) 3", flat)
+        self.assertIn("Single-phase (test) 30001–30010 (10) 10", flat)
         self.assertIn("Total: 13 meters", flat)
         self.assertIn("Regional (test)", flat)
         self.assertIn("Driver", flat)
         self.assertIn("Received by (storekeeper)", flat)
+        # each signature box has its name and date lines
+        self.assertEqual(flat.count("Name: ____"), 3)
+        self.assertEqual(flat.count("Date: ____"), 3)
+
+    def test_print_button_of_a_meter_transfer(self):
+        view = self.env["stock.picking"].with_user(self.storekeeper).get_views([(False, "form")])
+        arch = etree.fromstring(view["views"]["form"]["arch"])
+        prints = arch.xpath("//header/button[@string='Print']")
+        done_prints = [
+            button for button in prints if "state != 'done'" in (button.get("invisible") or "")
+        ]
+        # on a done meter dispatch, the visible Print is the dispatch note's
+        self.assertEqual(
+            {(button.get("name"), button.get("invisible")) for button in done_prints},
+            {
+                ("do_print_picking", "state != 'done' or meter_movement_kind != 'dispatch'"),
+                (
+                    str(self.env.ref("stock.action_report_delivery").id),
+                    "state != 'done' or meter_movement_kind == 'dispatch'",
+                ),
+            },
+        )
+        # a transfer that is not a meter dispatch keeps stock's Picking Operations
+        other = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.central.int_type_id.id,
+                "location_id": self.central.lot_stock_id.id,
+                "location_dest_id": self.central.lot_stock_id.id,
+            }
+        )
+        action = other.with_user(self.storekeeper).do_print_picking()
+        self.assertEqual(action["report_name"], "stock.report_picking")

@@ -127,13 +127,34 @@ class MeterCalibrationQueueWizard(models.TransientModel):
             ],
         }
 
+    def _get_title(self):
+        """The inquiry's title with its criteria: year, stores, types of use."""
+        self.ensure_one()
+        return self.env._(
+            "Meters waiting for calibration %(year)s — %(stores)s — %(use_types)s",
+            year=self.year,
+            stores=", ".join(self.warehouse_ids.mapped("name")) or self.env._("all stores"),
+            use_types=", ".join(self.use_type_ids.mapped("name")) or self.env._("all types of use"),
+        )
+
+    def _get_action_context(self):
+        """Every month of the year is a group, with or without meters (``fill_temporal``)."""
+        self.ensure_one()
+        return {
+            "fill_temporal": {
+                "fill_from": fields.Date.to_string(date(self.year, 1, 1)),
+                "fill_to": fields.Date.to_string(date(self.year, 12, 31)),
+            },
+        }
+
     def _get_action(self, view_mode):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "meter_management_reports.meter_calibration_queue_report_action"
         )
         action["domain"] = self._get_domain()
-        action["name"] = self.env._("Meters waiting for calibration %(year)s", year=self.year)
+        action["name"] = action["display_name"] = self._get_title()
+        action["context"] = self._get_action_context()
         modes = action["view_mode"].split(",")
         action["view_mode"] = ",".join([view_mode] + [m for m in modes if m != view_mode])
         action["views"] = [

@@ -1,6 +1,5 @@
-from datetime import timedelta
-
 from odoo import api, fields, models
+from odoo.addons.meter_management.models.stock_picking_type import METER_MOVEMENT_KINDS
 from odoo.exceptions import UserError, ValidationError
 
 
@@ -12,9 +11,9 @@ class MeterMovementReportWizard(models.TransientModel):
 
     date_from = fields.Date(
         required=True,
-        default=lambda self: fields.Date.context_today(self).replace(day=1),
+        default=lambda self: self.env.company._meter_today().replace(day=1),
     )
-    date_to = fields.Date(required=True, default=fields.Date.context_today)
+    date_to = fields.Date(required=True, default=lambda self: self.env.company._meter_today())
     warehouse_ids = fields.Many2many(
         "stock.warehouse",
         string="Stores",
@@ -26,6 +25,10 @@ class MeterMovementReportWizard(models.TransientModel):
     include_reception = fields.Boolean(string="Received from store", default=True)
     include_rejection = fields.Boolean(string="Rejected", default=True)
     include_return = fields.Boolean(string="Returned to supplier", default=True)
+    include_installation = fields.Boolean(string="Installed", default=True)
+    include_removal = fields.Boolean(string="Removed", default=True)
+    include_laboratory = fields.Boolean(string="Laboratory", default=True)
+    include_conversion = fields.Boolean(string="Initial load", default=True)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -35,18 +38,17 @@ class MeterMovementReportWizard(models.TransientModel):
 
     def _get_kinds(self):
         self.ensure_one()
-        return [
-            kind
-            for kind in ("receipt", "dispatch", "reception", "rejection", "return")
-            if self[f"include_{kind}"]
-        ]
+        return [kind for kind, _label in METER_MOVEMENT_KINDS if self[f"include_{kind}"]]
 
     def _get_domain(self):
-        """Domain on ``meter.movement.report`` of the chosen movements."""
+        """Domain on ``meter.movement.report`` of the chosen movements, in plain JSON values:
+        the printed report receives it through the report URL (``data``)."""
         self.ensure_one()
+        # the days of the period in the company's time zone
+        start, end = self.env.company._meter_period_bounds(self.date_from, self.date_to)
         domain = [
-            ("date", ">=", fields.Datetime.to_datetime(self.date_from)),
-            ("date", "<", fields.Datetime.to_datetime(self.date_to + timedelta(days=1))),
+            ("date", ">=", fields.Datetime.to_string(start)),
+            ("date", "<", fields.Datetime.to_string(end)),
             ("kind", "in", self._get_kinds()),
         ]
         if self.warehouse_ids:
@@ -72,13 +74,19 @@ class MeterMovementReportWizard(models.TransientModel):
         self.ensure_one()
         if not self._get_kinds():
             raise UserError(self.env._("Choose at least one kind of movement."))
-        rows = self.env["meter.movement.report"].search_read(self._get_domain(), ["picking_id"])
-        pickings = self.env["stock.picking"].browse({row["picking_id"][0] for row in rows})
-        if not pickings:
+        domain = self._get_domain()
+        if not self.env["meter.movement.report"].search_count(domain, limit=1):
             raise UserError(self.env._("No meter movement matches these criteria."))
-        return self.env.ref("meter_management_reports.action_report_meter_movements").report_action(
-            pickings.sorted("id"), data={"criteria": self._get_criteria()}, config=False
+        # With ``data``, the web client prints through /report/pdf/<report>?options=<data>,
+        # without record ids: the report finds its movements from the domain it carries.
+        report = self.env.ref("meter_management_reports.action_report_meter_movements")
+        action = report.report_action(
+            self.env["stock.picking"],
+            data={"domain": domain, "criteria": self._get_criteria()},
+            config=False,
         )
+        action["close_on_report_download"] = True
+        return action
 
     def action_open_analysis(self):
         self.ensure_one()

@@ -178,6 +178,8 @@ def run(env, args):
             f"{anomalies:,} anomalies flagged",
             flush=True,
         )
+        found = ", ".join(f"{code} {n:,}" for code, n in sorted(result["anomalies"].items()))
+        print(f"  anomalies found per type (every rule on): {found or 'none'}", flush=True)
 
 
 def _figures(env):

@@ -48,8 +48,11 @@ registry.category("web_tour.tours").add("meter_dispatch_tour", {
             run: "click",
         },
         {
-            content: "The reception waits at the regional store",
-            trigger: ".o_list_view .o_data_row:contains(TREG/MRCP/)",
+            content: "The reception opens: it waits at the regional store",
+            trigger: ".o_form_view .o_field_widget[name=name]:contains(TREG/MRCP/)",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=meter_count]:contains(10)",
         },
     ],
 });

@@ -32,8 +32,23 @@ registry.category("web_tour.tours").add("meter_calibration_queue_tour", {
             run: "click",
         },
         {
-            content: "Bars per month",
+            content: "The title names the year, the stores and the types of use",
+            trigger: ".o_last_breadcrumb_item:contains(calibration 2026 — Central):contains(all types of use)",
+        },
+        {
+            content: "Bars for every month of the year, on a whole-number axis",
             trigger: ".o_graph_view .o_graph_renderer canvas",
+            run() {
+                const chart = window.Chart.getChart(this.anchor);
+                const labels = chart.data.labels;
+                if (labels.length !== 12) {
+                    throw new Error(`12 months expected, the graph shows ${labels.join(", ")}`);
+                }
+                const ticks = chart.scales.y.ticks.map((tick) => tick.label);
+                if (ticks.some((label) => !/^\d+$/.test(label))) {
+                    throw new Error(`whole numbers expected on the axis: ${ticks.join(", ")}`);
+                }
+            },
         },
         {
             content: "Switch to the list",
