@@ -10,11 +10,12 @@ ADDONS := meter_management,meter_management_reports
 
 export PYTHON DB_HOST DB_PORT ADDONS
 
-.PHONY: run test lint odoo-tests pytest benchmark help
+.PHONY: run test lint odoo-tests pytest benchmark pot help
 
 help:
 	@echo "make run        database $(DEMO_DB) with both add-ons and demo data, server on http://localhost:$(HTTP_PORT)"
 	@echo "make test       lint, Odoo tests of both add-ons on a fresh database, repository tests"
+	@echo "make pot        regenerate i18n/<addon>.pot of both add-ons from the code"
 	@echo "make benchmark  benchmarks next to stock Odoo (not part of make test); BENCH_ARGS='--only registration'"
 
 run:
@@ -28,3 +29,6 @@ lint:
 
 benchmark:
 	@$(PYTHON) tests/benchmarks/run.py $(BENCH_ARGS)
+
+pot:
+	@scripts/update_pot.sh
