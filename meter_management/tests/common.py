@@ -183,7 +183,7 @@ class MeterCommon(TransactionCase):
         done picking(s)."""
         return lots._move_meters_to(dest_location)
 
-    def _render_pdf_text(self, report_ref, res_ids, data=None):
+    def _render_pdf_text(self, report_ref, res_ids, data=None, env=None):
         """Render a QWeb report to PDF with wkhtmltopdf and return the text of its pages.
 
         The page's style sheets are not fetched: during the post-install run the server that
@@ -193,7 +193,7 @@ class MeterCommon(TransactionCase):
         """
         self.env["ir.config_parameter"].sudo().set_param("report.url", "http://127.0.0.1:9")
         pdf, _type = (
-            self.env["ir.actions.report"]
+            (env or self.env)["ir.actions.report"]
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf(report_ref, res_ids, data=data)
         )
@@ -201,14 +201,14 @@ class MeterCommon(TransactionCase):
         reader = PyPDF2.PdfReader(io.BytesIO(pdf))
         return "\n".join(page.extract_text() for page in reader.pages)
 
-    def _render_action_pdf_text(self, action):
+    def _render_action_pdf_text(self, action, env=None):
         """Render a report action as the web client does (``getReportUrl``): with ``data``, it
         sends the data through JSON and no record ids; without, the ``active_ids``."""
         if action.get("data"):
             res_ids, data = None, json.loads(json.dumps(action["data"]))
         else:
             res_ids, data = action["context"]["active_ids"], None
-        return self._render_pdf_text(action["report_name"], res_ids, data=data)
+        return self._render_pdf_text(action["report_name"], res_ids, data=data, env=env)
 
     def _quantity_in(self, location, lots):
         """On-hand quantity of ``lots`` in ``location`` (children included), from the quants."""

@@ -64,10 +64,21 @@ class ReportMeterMovements(models.AbstractModel):
         ``kinds`` gives the meters of each kind of movement beside it."""
         rows = self.env["meter.movement.report"].search_read(
             [("picking_id", "in", pickings.ids)],
-            ["picking_id", "origin", "destination", "meter_count"],
+            ["picking_id", "kind", "from_warehouse_id", "to_warehouse_id"],
         )
-        # the stores, or the supplier or the service points outside them
-        pairs = {row["picking_id"][0]: (row["origin"], row["destination"]) for row in rows}
+        # the stores, or the supplier or the service points outside them, named in the
+        # language of the person who prints (the analysis view holds them in one language)
+        outside = {
+            "installation": self.env._("Service points"),
+            "removal": self.env._("Service points"),
+        }
+        pairs = {
+            row["picking_id"][0]: tuple(
+                row[end][1] if row[end] else outside.get(row["kind"], self.env._("Supplier"))
+                for end in ("from_warehouse_id", "to_warehouse_id")
+            )
+            for row in rows
+        }
         numbers = self._get_meter_numbers(pickings)
         selection = pickings._fields["meter_movement_kind"]._description_selection(self.env)
         kinds = dict(selection)

@@ -3,3 +3,4 @@ from . import test_movement_report
 from . import test_movement_report_tour
 from . import test_movement_kinds
 from . import test_field_work_reports
+from . import test_spanish_reports
