@@ -71,8 +71,12 @@ PY
     errors=$(grep -cE " (ERROR|CRITICAL) " "$log")
     # a skipped test is a failure here: browser tours skip themselves without chromium or
     # websocket-client, and the integration tests are the point
-    skipped=$(grep -E " skipped [^ ]+ : " "$log" | tee /dev/stderr | wc -l)
+    # (printed with >&2, not `tee /dev/stderr`: reopening /dev/stderr truncates a log file that
+    # the whole output is redirected to)
+    skipped_lines=$(grep -E " skipped [^ ]+ : " "$log")
+    skipped=$(printf '%s' "$skipped_lines" | grep -c .)
     if [ "$skipped" -ne 0 ]; then
+        printf '%s\n' "$skipped_lines" >&2
         echo "FAILED: $skipped Odoo tests were skipped on $db (see above)"; failed=$((failed + skipped))
     fi
     if [ "$odoo_run" -eq 0 ]; then

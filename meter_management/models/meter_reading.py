@@ -102,7 +102,9 @@ class MeterReading(models.Model):
     reader_id = Many2oneWithoutForeignKey("res.users", string="Reader")
     reader_code = fields.Char(string="Reader Code")
     multiplier = fields.Float(
-        digits=(16, 6), help="Multiplier of the register when the reading was taken."
+        digits=(16, 6),
+        min_display_digits=1,
+        help="Multiplier of the register when the reading was taken.",
     )
     previous_value = fields.Float(digits=(16, 3), readonly=True, default=0.0)
     previous_date = fields.Datetime(readonly=True)

@@ -50,13 +50,14 @@ class MeterRegister(models.Model):
     ct_secondary = fields.Float(string="CT Secondary (A)", default=1.0, required=True)
     pt_primary = fields.Float(string="PT Primary (V)", default=1.0, required=True)
     pt_secondary = fields.Float(string="PT Secondary (V)", default=1.0, required=True)
-    meter_constant = fields.Float(default=1.0, digits=(16, 6), required=True)
+    meter_constant = fields.Float(default=1.0, digits=(16, 6), min_display_digits=1, required=True)
     ct_ratio = fields.Float(string="CT Ratio", compute="_compute_multiplier", store=True)
     pt_ratio = fields.Float(string="PT Ratio", compute="_compute_multiplier", store=True)
     multiplier = fields.Float(
         compute="_compute_multiplier",
         store=True,
         digits=(16, 6),
+        min_display_digits=1,
         help="Billing multiplier: CT ratio × PT ratio × meter constant.",
     )
 

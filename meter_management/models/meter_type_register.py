@@ -26,7 +26,10 @@ class MeterTypeRegister(models.Model):
     )
     decimals = fields.Integer(default=0, help="Digits after the decimal point.")
     meter_constant = fields.Float(
-        default=1.0, digits=(16, 6), help="Meter constant applied to this register."
+        default=1.0,
+        digits=(16, 6),
+        min_display_digits=1,
+        help="Meter constant applied to this register.",
     )
 
     _sql_constraints = [

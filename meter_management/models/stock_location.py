@@ -20,12 +20,21 @@ class StockLocation(models.Model):
     @api.depends_context("meter_place_names")
     def _compute_display_name(self):
         """With ``meter_place_names`` in the context, locations are named as people name
-        them (see :meth:`_get_meter_place_name`), e.g. in a meter's history."""
-        if not self.env.context.get("meter_place_names"):
-            return super()._compute_display_name()
-        for location in self:
+        them (see :meth:`_get_meter_place_name`), e.g. in a meter's history; with
+        ``meter_place_names="meter_stores"`` only the places of meter stores and transit."""
+        super()._compute_display_name()
+        names = self.env.context.get("meter_place_names")
+        if not names:
+            return
+        locations = self
+        if names == "meter_stores":
+            # on a transfer, which may not move meters: only the places of meter stores and
+            # the transit between stores; the others keep Odoo's name
+            locations = self.filtered(
+                lambda loc: loc.warehouse_id.meter_role or loc.usage == "transit"
+            )
+        for location in locations:
             location.display_name = location._get_meter_place_name()
-        return None
 
     def _get_meter_place_name(self):
         """``"North Regional Store"`` for a store's stock, ``"Central Store, Rejected meters"``

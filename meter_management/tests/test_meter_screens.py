@@ -70,18 +70,28 @@ class TestMeterScreens(MeterMovementCommon):
                 label = node.get("string") or fields[node.get("name")]["string"]
                 # a header that fits a narrow column, not "Integer …" or "CT Seconda…"
                 self.assertLessEqual(len(label), 13, label)
-            for name in ("multiplier", "meter_constant"):
-                (node,) = columns.xpath(f"field[@name='{name}']")
-                # 40.0, 0.5, 1.333333: as few decimals as the value needs, not 40.000000
-                self.assertEqual(safe_eval(node.get("options"))["min_display_digits"], 1)
+        # 40.0, 0.5, 1.333333: as few decimals as the value needs, not 40.000000. A list cell
+        # formats a float with the field's own min_display_digits (a view option reaches only
+        # form fields), so it is the fields that say it, wherever they are shown.
+        for model, names in (
+            ("meter.register", ("multiplier", "meter_constant")),
+            ("meter.type.register", ("meter_constant",)),
+            ("meter.reading", ("multiplier",)),
+            ("meter.billing.consumption.line", ("multiplier",)),
+        ):
+            described = self.env[model].fields_get(names, ["min_display_digits", "digits"])
+            for name in names:
+                self.assertEqual(described[name]["min_display_digits"], 1, f"{model}.{name}")
+                self.assertEqual(described[name]["digits"], (16, 6), f"{model}.{name}")
 
     def test_transfer_names_places_by_their_store(self):
         arch = self._arch("stock.picking", "form")
         spec = {}
         for name in ("location_id", "location_dest_id"):
             node = arch.xpath(f"//sheet//field[@name='{name}'][@context]")[0]
-            # the context the web client evaluates for this transfer
-            context = safe_eval(node.get("context"), {"meter_movement_kind": "dispatch"})
+            # the web client evaluates a many2one's context when it builds the read of the
+            # form, before the record's values are known: nothing of the record in it
+            context = safe_eval(node.get("context"), {})
             spec[name] = {"fields": {"display_name": {}}, "context": context}
         dispatch = self._env_as(self.storekeeper)["stock.picking"].browse(self.dispatch.id)
         (values,) = dispatch.web_read(spec)

@@ -157,7 +157,7 @@ class MeterBillingConsumptionLine(models.TransientModel):
     opening_value = fields.Float(digits=(16, 3), readonly=True, aggregator=False)
     closing_date = fields.Datetime(readonly=True)
     closing_value = fields.Float(digits=(16, 3), readonly=True, aggregator=False)
-    multiplier = fields.Float(digits=(16, 6), readonly=True, aggregator=False)
+    multiplier = fields.Float(digits=(16, 6), min_display_digits=1, readonly=True, aggregator=False)
     units = fields.Float(digits=(16, 3), readonly=True, aggregator=False)
     energy = fields.Float(
         string="Energy", digits=(16, 3), readonly=True, help="kWh or kvarh × multiplier."

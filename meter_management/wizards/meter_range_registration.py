@@ -78,7 +78,7 @@ class MeterRangeRegistration(models.TransientModel):
     pt_secondary = fields.Float(
         string="PT Secondary (V)", compute="_compute_pt_secondary", store=True, readonly=False
     )
-    multiplier = fields.Float(compute="_compute_multiplier", digits=(16, 6))
+    multiplier = fields.Float(compute="_compute_multiplier", digits=(16, 6), min_display_digits=1)
     register_summary = fields.Char(string="Registers", compute="_compute_register_summary")
     preview = fields.Char(compute="_compute_preview")
 
