@@ -262,6 +262,10 @@ class MeterStockEngine(models.AbstractModel):
 
     @api.model
     def _set_pickings_done(self, pickings, date, uid, now):
+        # the chatter's tracking of the transfer ("Ready → Done"), as Odoo's own write leaves
+        # it: mail reads the tracked values now and posts the changes when the transaction is
+        # flushed
+        pickings._track_prepare(pickings._track_get_fields())
         self.env.cr.execute(
             SQL(
                 "UPDATE stock_picking SET state = 'done', date_done = %(date)s, priority = '0', "
@@ -272,6 +276,7 @@ class MeterStockEngine(models.AbstractModel):
                 ids=pickings.ids,
             )
         )
+        pickings.invalidate_recordset(["state", "date_done", "priority", "write_uid", "write_date"])
 
     @api.model
     def _after_done(self, pickings):

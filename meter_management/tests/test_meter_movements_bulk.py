@@ -126,6 +126,36 @@ class TestMeterMovementsBulk(MeterMovementCommon):
             "stock_move_line", "picking_id", ours.meter_arrival_ids, theirs.meter_arrival_ids
         )
 
+    def _state_tracking(self, picking):
+        """``[(old, new)]`` of the picking's tracked state, as its chatter shows it."""
+        # mail posts the tracking when the transaction is flushed (before the commit)
+        self.env.cr.flush()
+        self.env.invalidate_all()
+        values = picking.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "state"
+        )
+        return sorted((value.old_value_char, value.new_value_char) for value in values)
+
+    def test_chatter_tracks_the_validation_as_odoo(self):
+        # as a user's, with the mail tracking the test class turns off
+        self.patch(
+            type(self),
+            "env",
+            self.env(context=dict(self.env.context, tracking_disable=False, mail_notrack=False)),
+        )
+        self._register_range("G001", "G002")
+        self._register_range("H001", "H002")
+        ours = self._dispatch("G001-G002", validate=False)
+        theirs = self._odoo_dispatch(["H001", "H002"])
+        # the transfers were saved by an earlier request: mail tracks no record in the
+        # transaction that creates it, so end that one as a commit would (precommit run)
+        self.env.cr.flush()
+        self.assertEqual(self.env["meter.stock.engine"].get_fast_done_pickings(ours), ours)
+        ours.button_validate()
+        theirs.with_context(meter_no_bulk_done=True).button_validate()
+        self.assertIn(("Ready", "Done"), self._state_tracking(theirs))
+        self.assertEqual(self._state_tracking(ours), self._state_tracking(theirs))
+
     def _count_dispatch_queries(self, first, count):
         self._register_range(first, quantity=count)
         dispatch = self._new_meter_picking(self.central, "dispatch", dest_store=self.regional)
