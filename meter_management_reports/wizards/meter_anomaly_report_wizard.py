@@ -1,7 +1,6 @@
 from odoo import fields, models
 from odoo.addons.meter_management.models.meter_anomaly import ANOMALY_STATES
 from odoo.addons.meter_management.models.meter_anomaly_type import ANOMALY_SEVERITIES
-from odoo.exceptions import UserError
 
 
 class MeterAnomalyReportWizard(models.TransientModel):
@@ -10,6 +9,9 @@ class MeterAnomalyReportWizard(models.TransientModel):
     _name = "meter.anomaly.report.wizard"
     _inherit = "meter.field.work.report.mixin"
     _description = "Print Reading Anomalies"
+    _records_model = "meter.anomaly"
+    _report_xmlid = "meter_management_reports.action_report_meter_anomalies"
+    _analysis_xmlid = "meter_management.meter_anomaly_action"
 
     type_ids = fields.Many2many("meter.anomaly.type", string="Types")
     severity = fields.Selection(ANOMALY_SEVERITIES)
@@ -42,19 +44,5 @@ class MeterAnomalyReportWizard(models.TransientModel):
             types=", ".join(self.type_ids.mapped("name")) or self.env._("all"),
         )
 
-    def action_print(self):
-        self.ensure_one()
-        anomalies = self.env["meter.anomaly"].search(self._get_domain(), order="id")
-        if not anomalies:
-            raise UserError(self.env._("No reading anomaly matches these criteria."))
-        return self.env.ref("meter_management_reports.action_report_meter_anomalies").report_action(
-            anomalies, data=self._get_report_data(), config=False
-        )
-
-    def action_open_analysis(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "meter_management.meter_anomaly_action"
-        )
-        action.update(domain=self._get_domain(), view_mode="pivot,graph,list,form", context={})
-        return action
+    def _get_nothing_message(self):
+        return self.env._("No reading anomaly matches these criteria.")

@@ -1,6 +1,5 @@
 from odoo import fields, models
 from odoo.addons.meter_management.models.meter_service_order import SERVICE_ORDER_TYPES
-from odoo.exceptions import UserError
 
 
 class MeterServiceOrderReportWizard(models.TransientModel):
@@ -9,6 +8,9 @@ class MeterServiceOrderReportWizard(models.TransientModel):
     _name = "meter.service.order.report.wizard"
     _inherit = "meter.field.work.report.mixin"
     _description = "Print Service Orders"
+    _records_model = "meter.service.order"
+    _report_xmlid = "meter_management_reports.action_report_meter_service_orders"
+    _analysis_xmlid = "meter_management.meter_service_order_action"
 
     order_type = fields.Selection(SERVICE_ORDER_TYPES, string="Type")
     user_ids = fields.Many2many("res.users", string="Technicians")
@@ -35,19 +37,5 @@ class MeterServiceOrderReportWizard(models.TransientModel):
             users=", ".join(self.user_ids.mapped("name")) or self.env._("all"),
         )
 
-    def action_print(self):
-        self.ensure_one()
-        orders = self.env["meter.service.order"].search(self._get_domain(), order="id")
-        if not orders:
-            raise UserError(self.env._("No service order matches these criteria."))
-        return self.env.ref(
-            "meter_management_reports.action_report_meter_service_orders"
-        ).report_action(orders, data=self._get_report_data(), config=False)
-
-    def action_open_analysis(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "meter_management.meter_service_order_action"
-        )
-        action.update(domain=self._get_domain(), view_mode="pivot,graph,list,form", context={})
-        return action
+    def _get_nothing_message(self):
+        return self.env._("No service order matches these criteria.")
