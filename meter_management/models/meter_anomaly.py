@@ -177,18 +177,22 @@ class MeterAnomaly(models.Model):
     def create(self, vals_list):
         types = self.env["meter.anomaly.type"].browse({vals["type_id"] for vals in vals_list})
         by_id = {anomaly_type.id: anomaly_type for anomaly_type in types}
+        # the readings read together, not one query each
+        readings = self.env["meter.reading"].browse(
+            [vals["reading_id"] for vals in vals_list if vals.get("reading_id")]
+        )
+        reading_by_id = {reading.id: reading for reading in readings}
         for vals in vals_list:
             anomaly_type = by_id[vals["type_id"]]
             vals.setdefault("rule", anomaly_type.rule)
             vals.setdefault("severity", anomaly_type.severity)
             if vals.get("reading_id"):
-                vals.update(self._prepare_reading_values(vals["reading_id"]))
+                vals.update(self._prepare_reading_values(reading_by_id[vals["reading_id"]]))
             vals.setdefault("company_id", self.env.company.id)
         return super().create(vals_list)
 
     @api.model
-    def _prepare_reading_values(self, reading_id):
-        reading = self.env["meter.reading"].browse(reading_id)
+    def _prepare_reading_values(self, reading):
         return {
             "installation_id": reading.installation_id.id,
             "lot_id": reading.lot_id.id,

@@ -203,7 +203,6 @@ class MeterServiceOrder(models.Model):
         open_anomalies.sudo()._resolve(
             "service_order", self.env._("Done by %(order)s", order=self.name)
         )
-        open_anomalies.sudo().write({"resolved_uid": self.env.uid})
 
     def _record_failed_visit(self, reason, note=False):
         """A visit that could not do the work: its reason is kept, anomalies stay open."""
@@ -335,15 +334,22 @@ class MeterServiceOrder(models.Model):
         return number, name
 
     def _escalate(self):
+        # open anomalies per service point and type, counted in one query for every order
+        counts = {
+            (point.id, anomaly_type.id): count
+            for point, anomaly_type, count in self.env["meter.anomaly"]._read_group(
+                [
+                    ("service_point_id", "in", self.service_point_id.ids),
+                    ("type_id", "in", self.anomaly_ids.type_id.ids),
+                    ("state", "!=", "resolved"),
+                ],
+                ["service_point_id", "type_id"],
+                ["__count"],
+            )
+        }
         for order in self:
             for anomaly_type in order.anomaly_ids.type_id.filtered("escalation_count"):
-                count = self.env["meter.anomaly"].search_count(
-                    [
-                        ("service_point_id", "=", order.service_point_id.id),
-                        ("type_id", "=", anomaly_type.id),
-                        ("state", "!=", "resolved"),
-                    ]
-                )
+                count = counts.get((order.service_point_id.id, anomaly_type.id), 0)
                 if count >= anomaly_type.escalation_count and not order.appointment:
                     order.write(
                         {

@@ -185,8 +185,11 @@ class StockLot(models.Model):
             )
         )
         last = dict(self.env.cr.fetchall())
+        # the locations read together, not one query each
+        locations = self.env["stock.location"].browse(set(last.values()))
+        by_id = {location.id: location for location in locations}
         for lot in lost:
-            location = self.env["stock.location"].browse(last.get(lot.id))
+            location = by_id.get(last.get(lot.id), self.env["stock.location"])
             # only where Odoo keeps no stock: a meter elsewhere with no quant has no place
             if location.usage == "supplier":
                 lot.location_id = location
