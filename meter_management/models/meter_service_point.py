@@ -261,7 +261,10 @@ class MeterServicePoint(models.Model):
         # validated on the movement's date: the lines, the quants' and the meter's history
         # (laboratory arrival) and the valuation carry it
         picking.with_context(
-            skip_sanity_check=True, meter_done_date=done, force_period_date=done.date()
+            skip_sanity_check=True,
+            meter_done_date=done,
+            # the accounting day of the movement is the company's day, not UTC's
+            force_period_date=self.company_id._meter_date(done),
         )._action_done()
         if picking.state != "done":
             raise UserError(

@@ -1,6 +1,9 @@
+from freezegun import freeze_time
+
 from odoo.tests import Form, tagged
 from odoo.tools import SQL
 
+from .common import METERS_RECEIVED_ON
 from .test_meter_movements import MeterMovementCommon
 
 # columns that differ between two receipts by nature
@@ -195,3 +198,19 @@ class TestStockEngineValuation(MeterMovementCommon):
             self.assertEqual([(row["quantity"], row["value"]) for row in layers], [(-2, -100)])
         self.assertEqual(self._valuation(sides["ours"][1]), self._valuation(sides["theirs"][1]))
         self.assertEqual(self._state("VR003", "VR004"), {"supplier"})
+
+    def test_installation_entry_dated_on_the_company_day(self):
+        """An installation at 22:00 on 28 February in Bogotá (03:00 on 1 March in UTC) is
+        accounted on 28 February, the company's day."""
+        self.company.partner_id.tz = "America/Bogota"
+        product = self._meter_type("fifo")
+        with freeze_time(METERS_RECEIVED_ON):
+            self._register_range("VI0001", quantity=1, product=product)
+        meter = self._meters("VI0001")
+        point = self._create_service_point()
+        self._run_installation_wizard(
+            "install", point, "2026-03-01 03:00:00", {("initial", "active"): 10}, new_lot=meter
+        )
+        entries = point.installation_ids.install_picking_id.move_ids.account_move_ids
+        self.assertEqual(len(entries), 1)
+        self.assertEqual(str(entries.date), "2026-02-28")
