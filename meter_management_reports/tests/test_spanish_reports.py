@@ -10,7 +10,7 @@ from odoo.tests import Form, tagged
 
 @tagged("post_install", "-at_install")
 class TestSpanishReports(MeterMovementCommon):
-    """A Spanish-speaking storekeeper prints the movement report and the calibration inquiry
+    """A Spanish-speaking user prints the movement report and the calibration inquiry
     from their wizards: the add-ons' Spanish translation (i18n/es.po) is on the paper."""
 
     @classmethod

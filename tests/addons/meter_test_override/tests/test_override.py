@@ -24,7 +24,7 @@ class TestEngineOverride(MeterMovementCommon):
         receipt = self.env["stock.picking"].browse(result["picking_id"])
         meters = self._meters("70001", "70002", "70003", "70004", "70005")
         self.assertEqual(receipt.state, "done")
-        self.assertTrue(all(receipt.move_ids.mapped("meter_test_marker")))
+        self.assertEqual(set(receipt.move_ids.mapped("meter_test_marker")), {True})
         self.assertEqual(self._quantity_in(self.central.lot_stock_id, meters), 5)
         self.assertEqual(self._state("70001", "70005"), {"store"})
         self.assertEqual(
@@ -33,7 +33,7 @@ class TestEngineOverride(MeterMovementCommon):
 
         dispatch = self._dispatch("70001-70003")
         self.assertEqual(dispatch.state, "done")
-        self.assertTrue(all(dispatch.move_ids.mapped("meter_test_marker")))
+        self.assertEqual(set(dispatch.move_ids.mapped("meter_test_marker")), {True})
         sent = meters[:3]
         self.assertEqual(self._quantity_in(self.transit, sent), 3)
         self.assertEqual(self._state("70001", "70002", "70003"), {"transit"})
@@ -42,7 +42,7 @@ class TestEngineOverride(MeterMovementCommon):
         self.assertEqual(reception.move_line_ids.lot_id, sent)
         reception.button_validate()
         self.assertEqual(reception.state, "done")
-        self.assertTrue(all(reception.move_ids.mapped("meter_test_marker")))
+        self.assertEqual(set(reception.move_ids.mapped("meter_test_marker")), {True})
         self.assertEqual(self._quantity_in(self.regional.lot_stock_id, sent), 3)
         self.assertEqual(self._quantity_in(self.transit, sent), 0)
         self.assertEqual(self._quantity_in(self.central.lot_stock_id, meters), 2)
