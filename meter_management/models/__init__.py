@@ -23,3 +23,4 @@ from . import meter_reading_correction
 from . import meter_service_order_stage, meter_service_order
 from . import meter_stock_engine, meter_stock_engine_transfer
 from . import stock_move
+from . import meter_stock_engine_valuation

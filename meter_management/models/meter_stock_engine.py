@@ -8,11 +8,19 @@ _logger = logging.getLogger(__name__)
 # The methods whose work each set-based operation does in SQL instead of calling them. An
 # override of one of them by an add-on the engine does not reproduce sends the operation
 # through Odoo's own path (see _get_fast_path_refusal). The methods the fast path calls
-# itself (_send_confirmation_email, _trigger_assign, stock_account's valuation) need no check.
+# itself (_send_confirmation_email, _trigger_assign, stock_account's valuation) need no check;
+# those that sort the moves for valuation are read once per kind of line (_get_valued_moves).
+VALUATION_SORT_METHODS = (
+    "_is_in",
+    "_is_out",
+    "_get_in_move_lines",
+    "_get_out_move_lines",
+    "_sanity_check_for_valuation",
+)
 DONE_METHODS = {
     "stock.picking": ("_action_done", "write"),
-    "stock.move": ("_action_done", "write"),
-    "stock.move.line": ("_action_done", "write"),
+    "stock.move": ("_action_done", "write", *VALUATION_SORT_METHODS),
+    "stock.move.line": ("_action_done", "write", "_should_exclude_for_valuation"),
     "stock.quant": ("_update_available_quantity", "_update_reserved_quantity", "create", "write"),
 }
 REPLACED_METHODS = {
@@ -25,7 +33,7 @@ REPLACED_METHODS = {
     "register": {
         **DONE_METHODS,
         "stock.lot": ("create", "write"),
-        "stock.move.line": ("_action_done", "write", "create"),
+        "stock.move.line": ("_action_done", "write", "create", "_should_exclude_for_valuation"),
         "meter.register": ("create",),
     },
 }
@@ -87,55 +95,6 @@ class MeterStockEngine(models.AbstractModel):
         if reason:
             _logger.info("meter stock engine: %s through Odoo's own path, %s", operation, reason)
         return not reason
-
-    # ------------------------------------------------------------------
-    # Valuation (stock_account), through its own methods on the moves
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _get_valued_moves(self, moves):
-        """``{valued type: moves}`` as stock_account's ``_action_done`` sorts them before the
-        moves are done; None without stock_account."""
-        Move = self.env["stock.move"]
-        if not hasattr(Move, "_get_valued_types"):
-            return None
-        valued = dict.fromkeys(Move._get_valued_types(), Move)
-        self._fetch_move_lines(moves)
-        for move in moves:
-            for valued_type in valued:
-                if getattr(move, f"_is_{valued_type}")():
-                    valued[valued_type] |= move
-        return valued
-
-    @api.model
-    def _fetch_move_lines(self, moves):
-        """stock_account reads the lines one by one: fetch them in one query, however many."""
-        lines = moves.move_line_ids
-        lines.fetch([name for name, field in lines._fields.items() if field.column_type])
-
-    @api.model
-    def _value_done_moves(self, valued_moves):
-        """What stock_account's ``stock.move._action_done`` does after Odoo's: layers, journal
-        entries, average cost, FIFO vacuum."""
-        if not valued_moves:
-            return
-        self.env.invalidate_all()
-        self._fetch_move_lines(self.env["stock.move"].union(*valued_moves.values()))
-        valued_moves["in"].product_price_update_before_done()
-        layers = self.env["stock.valuation.layer"].sudo()
-        for valued_type, moves in valued_moves.items():
-            if moves:
-                moves._sanity_check_for_valuation()
-                layers |= getattr(moves, f"_create_{valued_type}_svl")()
-        layers._validate_accounting_entries()
-        layers._validate_analytic_accounting_entries()
-        valued_moves["out"].filtered(
-            lambda m: m.product_id.lot_valuated
-        ).sudo()._product_price_update_after_done()
-        layers._check_company()
-        ins = valued_moves["in"]
-        company = ins.company_id[:1] or self.env.company
-        ins.product_id._run_fifo_vacuum(company)
 
     # ------------------------------------------------------------------
     # Registration: the meters and the validated receipt into a store
