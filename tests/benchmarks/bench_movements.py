@@ -4,9 +4,11 @@ Ours: a dispatch from the central store to a regional store, the meters entered 
 range ("M0000001-M0010000") and validated, which also creates the reception at the destination.
 Stock Odoo: an internal transfer of as many serials from the same store to the same transit
 location, one explicit lot line per serial (``stock.move.line.create``), validated.
-Both leave the same stock records, checked at the end.
+Both leave the same stock records, checked after each run. Each run starts from the same
+clean database, with the meters registered afresh (in the run's transaction, rolled back after).
 """
 
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -15,7 +17,7 @@ from odoo import Command
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import print_row, rate, valuation_records, value_meters
+from common import clean_slate, print_row, rate, valuation_records, value_meters
 
 SIZE = 10000
 QUICK_SIZE = 1000
@@ -161,34 +163,66 @@ def _records(env, picking):
     }
 
 
-def run(env, args):
-    count = QUICK_SIZE if args.quick else SIZE
+def _measure(env, count, side):
+    """One run of ``side`` ("ours" or "stock") on freshly registered meters, then the slate
+    cleaned: ``(figures, records it left, reception problem or None)``."""
     central, regional, product = _setup(env, count)
-    print(f"  {count:,} meters of each of two ranges registered in {central.name}", flush=True)
+    problem = None
+    if side == "ours":
+        figures, picking = run_ours(env, central, regional, count)
+        reception = picking.meter_arrival_ids
+        if reception.state != "assigned" or len(reception.move_line_ids) != count:
+            problem = f"the reception {reception.name} does not hold every dispatched meter"
+        labels = (
+            "ours: range paste (enter lines)",
+            "ours: validate (+ reception created)",
+            "ours: dispatch, entered and validated",
+        )
+    else:
+        figures, picking = run_stock(env, central, product, count)
+        labels = (
+            "stock Odoo: explicit lot lines (enter)",
+            "stock Odoo: validate",
+            "stock Odoo: transfer, entered and validated",
+        )
+    for label, key in zip(labels, ("enter", "validate", "total"), strict=True):
+        print_row(label, count, figures[key], "serials")
+    records = _records(env, picking)
+    clean_slate(env)
+    return figures, records, problem
 
-    ours, dispatch = run_ours(env, central, regional, count)
-    print_row("ours: range paste (enter lines)", count, ours["enter"], "serials")
-    print_row("ours: validate (+ reception created)", count, ours["validate"], "serials")
-    print_row("ours: dispatch, entered and validated", count, ours["total"], "serials")
-    reception = dispatch.meter_arrival_ids
+
+def run(env, args):
+    """``--repeat`` runs of ours and of stock Odoo's transfer, alternating, each on meters
+    registered afresh in the same clean database; the medians are compared."""
+    count = QUICK_SIZE if args.quick else SIZE
+    repeat = max(args.repeat, 1)
+    clean_slate(env)
     print(
-        f"  reception {reception.name} at {regional.name}: {len(reception.move_line_ids):,} "
-        f"meters reserved in transit, state {reception.state}",
+        f"  {count:,} meters of each of two ranges registered in the central store before each "
+        f"run ({repeat} runs of each side, median compared)",
         flush=True,
     )
-
-    stock, picking = run_stock(env, central, product, count)
-    print_row("stock Odoo: explicit lot lines (enter)", count, stock["enter"], "serials")
-    print_row("stock Odoo: validate", count, stock["validate"], "serials")
-    print_row("stock Odoo: transfer, entered and validated", count, stock["total"], "serials")
-
-    ratio = rate(count, ours["total"]) / rate(count, stock["total"])
-    print(f"  ours is {ratio:,.1f} times as fast as stock Odoo (goal: at least 20)", flush=True)
-
-    mine, theirs = _records(env, dispatch), _records(env, picking)
+    ours_runs, stock_runs, problems = [], [], []
+    for _attempt in range(repeat):
+        ours, mine, problem = _measure(env, count, "ours")
+        stock, theirs = _measure(env, count, "stock")[:2]
+        if problem:
+            problems.append(problem)
+        if mine != theirs:
+            problems.append(f"the dispatch left other records than stock Odoo: {mine} != {theirs}")
+        ours_runs.append(ours["total"])
+        stock_runs.append(stock["total"])
+    ours_median, stock_median = statistics.median(ours_runs), statistics.median(stock_runs)
+    ratios = [theirs / mine for theirs, mine in zip(stock_runs, ours_runs, strict=True)]
+    print(
+        f"  median of {repeat}: ours {ours_median:.2f} s = {rate(count, ours_median):,.0f}/s, "
+        f"stock {stock_median:.2f} s = {rate(count, stock_median):,.0f}/s; ours is "
+        f"{stock_median / ours_median:,.1f} times as fast as stock Odoo (goal: at least 20; "
+        f"pairs {min(ratios):,.1f}x to {max(ratios):,.1f}x)",
+        flush=True,
+    )
     print(f"  records left, ours:  {mine}", flush=True)
     print(f"  records left, stock: {theirs}", flush=True)
-    if mine != theirs:
-        raise AssertionError(f"the dispatch left other records than stock Odoo: {mine} != {theirs}")
-    if reception.state != "assigned" or len(reception.move_line_ids) != count:
-        raise AssertionError("the reception does not hold every dispatched meter")
+    if problems:
+        raise AssertionError("; ".join(problems))

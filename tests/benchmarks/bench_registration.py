@@ -6,32 +6,14 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg2
-
 from odoo import Command
-from odoo.sql_db import connection_info_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import print_row, valuation_records, value_meters
+from common import clean_slate, print_row, valuation_records, value_meters
 
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 5000)
-TOUCHED_TABLES = (
-    "stock_lot",
-    "meter_register",
-    "meter_group",
-    "stock_move_line",
-    "stock_move",
-    "stock_quant",
-    "stock_picking",
-    "product_template",
-    "product_product",
-    "mail_message",
-    "stock_valuation_layer",
-    "account_move",
-    "account_move_line",
-)
 STOCK_MAX = 10000  # Odoo's own path at 100,000: about 25 minutes here, and its lot create recurses
 
 
@@ -130,36 +112,13 @@ def _rss_mb():
         return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
 
 
-def _clean_slate(env):
-    """Roll the run back and VACUUM what it touched, so that the next run, ours or stock
-    Odoo's, starts from the same database. Without it every run inherits the dead rows and the
-    trigram index's pending list of the runs before it, which slows both sides (stock Odoo's
-    10,000 went from 68 s to 125 s, measured)."""
-    env.cr.rollback()
-    env.invalidate_all(flush=False)
-    _name, info = connection_info_for(env.cr.dbname)
-    connection = psycopg2.connect(**info)
-    try:
-        connection.autocommit = True
-        with connection.cursor() as cursor:
-            # the valuation tables exist with stock_account only
-            cursor.execute(
-                "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'",
-                [list(TOUCHED_TABLES)],
-            )
-            tables = sorted(name for (name,) in cursor.fetchall())
-            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
-    finally:
-        connection.close()
-
-
 def _measure(env, path, size, first):
     """One run of ``path`` from a clean slate: ``(seconds, records it left)``."""
     warehouse, product = _setup(env)
     env.flush_all()
     seconds, picking = path(env, warehouse, product, first, size)
     records = _records(env, picking)
-    _clean_slate(env)
+    clean_slate(env)
     return seconds, records
 
 
@@ -168,7 +127,7 @@ def run(env, args):
     the same clean database; every run is printed and the medians are compared."""
     sizes = QUICK_SIZES if args.quick else SIZES
     repeat = max(args.repeat, 1)
-    _clean_slate(env)
+    clean_slate(env)
     print(f"  {'path':<48} {'count':>9}   ({repeat} runs of each side per size, median compared)")
     for size in sizes:
         if size > STOCK_MAX:

@@ -3,6 +3,26 @@
 import time
 from contextlib import contextmanager
 
+import psycopg2
+
+from odoo.sql_db import connection_info_for
+
+TOUCHED_TABLES = (
+    "stock_lot",
+    "meter_register",
+    "meter_group",
+    "stock_move_line",
+    "stock_move",
+    "stock_quant",
+    "stock_picking",
+    "product_template",
+    "product_product",
+    "mail_message",
+    "stock_valuation_layer",
+    "account_move",
+    "account_move_line",
+)
+
 
 @contextmanager
 def timer(result, key):
@@ -58,3 +78,26 @@ def valuation_records(env, pickings):
         {"p": pickings.ids},
     )
     return tuple(float(v) for v in env.cr.fetchone())
+
+
+def clean_slate(env):
+    """Roll the run back and VACUUM what it touched, so that the next run, ours or stock
+    Odoo's, starts from the same database. Without it every run inherits the dead rows and the
+    trigram index's pending list of the runs before it, which slows both sides (stock Odoo's
+    10,000 went from 68 s to 125 s, measured)."""
+    env.cr.rollback()
+    env.invalidate_all(flush=False)
+    _name, info = connection_info_for(env.cr.dbname)
+    connection = psycopg2.connect(**info)
+    try:
+        connection.autocommit = True
+        with connection.cursor() as cursor:
+            # the valuation tables exist with stock_account only
+            cursor.execute(
+                "SELECT relname FROM pg_class WHERE relname = ANY(%s) AND relkind = 'r'",
+                [list(TOUCHED_TABLES)],
+            )
+            tables = sorted(name for (name,) in cursor.fetchall())
+            cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
+    finally:
+        connection.close()
