@@ -8,7 +8,6 @@ Both leave the same stock records, checked after each run. Each run starts from 
 clean database, with the meters registered afresh (in the run's transaction, rolled back after).
 """
 
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -17,7 +16,13 @@ from odoo import Command
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import clean_slate, print_row, rate, valuation_records, value_meters
+from common import (
+    clean_slate,
+    median_summary,
+    print_row,
+    valuation_records,
+    value_meters,
+)
 
 SIZE = 10000
 QUICK_SIZE = 1000
@@ -213,13 +218,8 @@ def run(env, args):
             problems.append(f"the dispatch left other records than stock Odoo: {mine} != {theirs}")
         ours_runs.append(ours["total"])
         stock_runs.append(stock["total"])
-    ours_median, stock_median = statistics.median(ours_runs), statistics.median(stock_runs)
-    ratios = [theirs / mine for theirs, mine in zip(stock_runs, ours_runs, strict=True)]
     print(
-        f"  median of {repeat}: ours {ours_median:.2f} s = {rate(count, ours_median):,.0f}/s, "
-        f"stock {stock_median:.2f} s = {rate(count, stock_median):,.0f}/s; ours is "
-        f"{stock_median / ours_median:,.1f} times as fast as stock Odoo (goal: at least 20; "
-        f"pairs {min(ratios):,.1f}x to {max(ratios):,.1f}x)",
+        f"  median of {repeat}: {median_summary(count, ours_runs, stock_runs)} (goal: at least 20)",
         flush=True,
     )
     print(f"  records left, ours:  {mine}", flush=True)

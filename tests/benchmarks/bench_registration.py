@@ -1,7 +1,6 @@
 """Registration of meter ranges: ours next to stock Odoo's receipt with generated serials."""
 
 import resource
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -10,7 +9,7 @@ from odoo import Command
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import clean_slate, print_row, valuation_records, value_meters
+from common import clean_slate, median_summary, print_row, valuation_records, value_meters
 
 SIZES = (1000, 10000, 100000)
 QUICK_SIZES = (1000, 5000)
@@ -155,13 +154,8 @@ def run(env, args):
                 print(f"  DIFFERENT RECORDS: ours {ours_records} vs stock {stock_records}")
             ours_runs.append(ours_s)
             stock_runs.append(stock_s)
-        ours_median, stock_median = statistics.median(ours_runs), statistics.median(stock_runs)
-        ratios = [stock / ours for stock, ours in zip(stock_runs, ours_runs, strict=True)]
         print(
-            f"  median of {repeat}: ours {ours_median:.2f} s = {size / ours_median:,.0f}/s, "
-            f"stock {stock_median:.2f} s = {size / stock_median:,.0f}/s; "
-            f"ratio ours / stock: {stock_median / ours_median:,.1f}x faster "
-            f"(pairs {min(ratios):,.1f}x to {max(ratios):,.1f}x); "
+            f"  median of {repeat}: {median_summary(size, ours_runs, stock_runs)}; "
             f"same records: {same} {ours_records}",
             flush=True,
         )

@@ -1,5 +1,6 @@
 """Small helpers shared by the benchmark modules."""
 
+import statistics
 import time
 from contextlib import contextmanager
 
@@ -101,3 +102,16 @@ def clean_slate(env):
             cursor.execute(f"VACUUM ANALYZE {', '.join(tables)}")
     finally:
         connection.close()
+
+
+def median_summary(count, ours_runs, stock_runs):
+    """``ours s = rate/s, stock s = rate/s; ratio ..., pairs ...``: the medians of repeated runs
+    of ours and stock Odoo's path, and the range of the ratios of each pair of runs."""
+    ours, stock = statistics.median(ours_runs), statistics.median(stock_runs)
+    ratios = [theirs / mine for theirs, mine in zip(stock_runs, ours_runs, strict=True)]
+    return (
+        f"ours {ours:.2f} s = {rate(count, ours):,.0f}/s, "
+        f"stock {stock:.2f} s = {rate(count, stock):,.0f}/s; "
+        f"ours is {stock / ours:,.1f} times as fast as stock Odoo "
+        f"(pairs {min(ratios):,.1f}x to {max(ratios):,.1f}x)"
+    )
